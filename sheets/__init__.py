@@ -1,0 +1,1 @@
+"""Data layer: the sheet contract, parsing, stores and loading. No Streamlit here."""

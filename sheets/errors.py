@@ -1,0 +1,27 @@
+"""One base exception; messages are in Vietnamese so the UI and CLI can show them as they are."""
+
+from __future__ import annotations
+
+
+class TdktError(Exception):
+    """Base of every error this package raises on purpose."""
+
+
+class SourceError(TdktError):
+    """A source cannot be opened or understood."""
+
+
+class PermissionDenied(TdktError):
+    """The actor may not write this record."""
+
+
+class ValidationError(TdktError):
+    """Rows offered for writing are not valid; ``problems`` says why, row by row."""
+
+    def __init__(self, message: str, problems: list | None = None) -> None:  # type: ignore[type-arg]
+        super().__init__(message)
+        self.problems = problems or []
+
+
+class WriteError(TdktError):
+    """A write failed; the caller keeps the user's input and may retry."""

@@ -1,0 +1,116 @@
+"""The Store protocol: spreadsheets of tabs of raw, typed cells (SPEC section 5).
+
+A store knows nothing of the contract. It reads and appends grids; the contract, the
+version rules and the write door live in ``sheets.parse``, ``sheets.load`` and
+``sheets.write`` so that every backend runs the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Protocol, runtime_checkable
+
+# A raw cell keeps its type: text, number, boolean, date-time (or a date), or empty.
+Cell = str | int | float | bool | datetime | date | None
+Grid = list[list[Cell]]  # row 0 is the header row
+Tabs = dict[str, Grid]  # tab name as found in the spreadsheet -> grid
+
+
+@dataclass
+class SheetRead:
+    """What reading one spreadsheet gave: its tabs, or why it could not be read."""
+
+    name: str
+    tabs: Tabs = field(default_factory=dict)
+    error: str | None = None  # Vietnamese; set when the spreadsheet is missing or refused
+    url: str | None = None  # a link people can open, when the backend has one
+
+
+@runtime_checkable
+class Store(Protocol):
+    """A backend holding spreadsheets named by their ``Bảng tính`` value."""
+
+    label: str  # the source as typed: "sqlite:PATH", "xlsx:PATH", "gsheets:KEY"
+    registry: str  # the registry spreadsheet's name in this store
+
+    def read(self, names: Sequence[str]) -> list[SheetRead]:
+        """Read whole spreadsheets; never raises for a missing one (``error`` says why)."""
+        ...
+
+    def spreadsheet_names(self) -> list[str]:
+        """Every spreadsheet this store holds, registry first (used by copy)."""
+        ...
+
+    def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        """Append rows under ``header`` in a tab; add the tab, or missing header columns at the
+        end, when needed. Never edits an existing cell. ``header`` names each row's cells."""
+        ...
+
+    def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
+        """Whether a row with this ``Mã lần ghi`` is already in the tab (retry safety)."""
+        ...
+
+    def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:
+        """Overwrite a whole tab with ``grid`` exactly (copy between stores only)."""
+        ...
+
+    def ensure_spreadsheet(self, sheet: str) -> bool:
+        """Make sure a spreadsheet exists; False when this backend cannot create it."""
+        ...
+
+    def sheet_name_for(self, unit_code: str) -> str:
+        """The ``Bảng tính`` value a copy into this store gives a unit's spreadsheet."""
+        ...
+
+    def invalidate(self, sheet: str | None = None) -> None:
+        """Forget cached reads of one spreadsheet (or all)."""
+        ...
+
+
+def header_positions(header: Sequence[Cell]) -> dict[str, int]:
+    """Map each non-empty header text to its first column index."""
+    out: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h is None:
+            continue
+        text = str(h).strip()
+        if text and text not in out:
+            out[text] = i
+    return out
+
+
+def merge_header(existing: list[Cell], wanted: Sequence[str]) -> tuple[list[Cell], list[int]]:
+    """Extend ``existing`` with the ``wanted`` columns it lacks (matched leniently, as headers
+    are read) and return the new header plus, for each wanted column, its index."""
+    from sheets.text import fold
+
+    header = list(existing)
+    while header and (header[-1] is None or str(header[-1]).strip() == ""):
+        header.pop()
+    folded = {}
+    for i, h in enumerate(header):
+        if h is not None and str(h).strip():
+            folded.setdefault(fold(str(h)), i)
+    index: list[int] = []
+    for name in wanted:
+        f = fold(name)
+        if f in folded:
+            index.append(folded[f])
+        else:
+            header.append(name)
+            folded[f] = len(header) - 1
+            index.append(len(header) - 1)
+    return header, index
+
+
+def place_rows(width: int, index: list[int], rows: Grid) -> Grid:
+    """Lay out rows given in ``wanted`` order into a sheet of ``width`` columns."""
+    out: Grid = []
+    for r in rows:
+        line: list[Cell] = [None] * width
+        for value, col in zip(r, index, strict=False):
+            line[col] = value
+        out.append(line)
+    return out
