@@ -1,0 +1,516 @@
+"""Read every spreadsheet of a store, resolve versions, check scope (SPEC 3, 3.3).
+
+The registry is read first; its ``DonVi`` names the linked spreadsheets, which are read
+together. Each data tab's rows are stacked, scope-checked, then resolved to one winning
+version per key. A broken tab, row or cell never stops the rest from loading.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+from sheets import clock
+from sheets import schema as S
+from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedTab, Problem, empty_frame, match_tab, parse_tab
+from sheets.stores.base import SheetRead, Store
+
+
+@dataclass(frozen=True)
+class User:
+    email: str
+    name: str
+    role: str
+    unit: str
+
+
+class UnitTree:
+    """The union hierarchy from resolved ``DonVi`` records."""
+
+    def __init__(self, units: pd.DataFrame) -> None:
+        self.units = units.set_index("unit", drop=False) if len(units) else units
+        self.parent: dict[str, str | None] = {}
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for code, parent in zip(units["unit"], units["parent"], strict=True):
+            self.parent[code] = parent if isinstance(parent, str) else None
+        for code, parent in self.parent.items():
+            if parent is not None:
+                self.children[parent].append(code)
+        roots = [c for c in units.loc[units["level"] == S.LEVEL_PROVINCE, "unit"]] if len(units) else []
+        self.root: str | None = roots[0] if roots else None
+        self._subtree: dict[str, frozenset[str]] = {}
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.parent
+
+    def subtree(self, code: str | None) -> frozenset[str]:
+        """The unit and everything below it; the whole province for None or the root."""
+        if code is None:
+            return frozenset(self.parent)
+        hit = self._subtree.get(code)
+        if hit is not None:
+            return hit
+        out: list[str] = []
+        stack = [code] if code in self.parent else []
+        while stack:
+            c = stack.pop()
+            out.append(c)
+            stack.extend(self.children.get(c, ()))
+        result = frozenset(out)
+        self._subtree[code] = result
+        return result
+
+    def ancestors(self, code: str) -> list[str]:
+        out: list[str] = []
+        seen = {code}
+        p = self.parent.get(code)
+        while p is not None and p not in seen:
+            out.append(p)
+            seen.add(p)
+            p = self.parent.get(p)
+        return out
+
+    def name(self, code: str) -> str:
+        if code in self.parent and len(self.units):
+            return str(self.units.at[code, "name"])
+        return code
+
+    def level(self, code: str) -> str | None:
+        if code in self.parent and len(self.units):
+            return str(self.units.at[code, "level"])
+        return None
+
+    def upper_units(self) -> list[str]:
+        if not len(self.units):
+            return []
+        return list(self.units.loc[self.units["level"] == S.LEVEL_UPPER, "unit"])
+
+
+@dataclass
+class Dataset:
+    source: str
+    registry: str
+    sheets: list[str]  # registry first, then linked spreadsheets in DonVi row order
+    frames: dict[str, pd.DataFrame]  # current records (winning, not voided, in scope)
+    versions: dict[str, pd.DataFrame]  # every valid, in-scope version, with ``_winner``
+    problems: list[Problem]
+    tree: UnitTree
+    users: dict[str, User]
+    sheet_urls: dict[str, str | None] = field(default_factory=dict)
+    sheet_errors: dict[str, str] = field(default_factory=dict)
+    loaded_at: datetime = field(default_factory=clock.now)
+
+    def thresholds(self, year: int) -> dict[str, float]:
+        out = dict(S.DEFAULT_THRESHOLDS)
+        ct = self.frames["ChiTieu"]
+        for code, value in zip(
+            ct.loc[ct["year"] == year, "code"], ct.loc[ct["year"] == year, "threshold"], strict=True
+        ):
+            out[str(code)] = float(value)
+        return out
+
+    def deadlines(self, year: int) -> dict[str, date]:
+        out = {p: date(year, m, d) for p, (m, d) in S.DEFAULT_DEADLINES.items()}
+        kb = self.frames["KyBaoCao"]
+        sel = kb[kb["year"] == year]
+        for period, deadline in zip(sel["period"], sel["deadline"], strict=True):
+            out[str(period)] = pd.Timestamp(deadline).date()
+        return out
+
+    def home_sheet(self, unit: str) -> str:
+        """The unit's own spreadsheet, else its nearest ancestor's, up to the registry."""
+        units = self.frames["DonVi"].set_index("unit")
+        for code in [unit, *self.tree.ancestors(unit)]:
+            if code in units.index:
+                sheet = units.at[code, "sheet"]
+                if isinstance(sheet, str) and sheet:
+                    return sheet
+        return self.registry
+
+    def problem_counts(self) -> dict[str, int]:
+        return {
+            ERROR: sum(1 for p in self.problems if p.severity == ERROR),
+            WARNING: sum(1 for p in self.problems if p.severity == WARNING),
+        }
+
+    def problems_frame(self) -> pd.DataFrame:
+        cols = ["severity", "spreadsheet", "tab", "row", "column", "value", "message", "fix"]
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=cols)
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def _finalize_types(tab: S.Tab, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in tab.all_columns:
+        if col.attr not in frame:
+            continue
+        s = frame[col.attr]
+        if col.kind in (S.Kind.DATE, S.Kind.DATETIME):
+            frame[col.attr] = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+        elif col.kind is S.Kind.INT:
+            frame[col.attr] = pd.array(s.tolist(), dtype="Int64") if len(s) else pd.array([], dtype="Int64")
+        elif col.kind in (S.Kind.NUMBER, S.Kind.PERCENT):
+            frame[col.attr] = pd.to_numeric(s, errors="coerce").astype(float)
+        elif col.kind is S.Kind.YESNO:
+            frame[col.attr] = s.fillna(False).astype(bool)
+        else:
+            frame[col.attr] = s.astype(object)
+    for m in ("_sheet_idx", "_row"):
+        if m in frame:
+            frame[m] = frame[m].astype("int64")
+    return frame
+
+
+def _concat(tab: S.Tab, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _finalize_types(tab, empty_frame(tab))
+    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    return _finalize_types(tab, frame)
+
+
+def _row_problems(
+    frame: pd.DataFrame, mask: pd.Series | np.ndarray, *, severity: str, column: str, attr: str,
+    message: str, fix: str,
+) -> list[Problem]:
+    sel = frame[np.asarray(mask, dtype=bool)]
+    return [
+        Problem(severity, sh, tb, int(rw), column, "" if v is None or v is pd.NA else str(v), message, fix)
+        for sh, tb, rw, v in zip(sel["_sheet"], sel["_tab"], sel["_row"], sel[attr], strict=True)
+    ]
+
+
+def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Order versions (SPEC 3.3) and return (all versions with ``_winner``, current records)."""
+    keys = list(tab.key_attrs)
+    if not len(frame):
+        versions = frame.assign(_winner=pd.Series([], dtype=bool))
+        return versions, frame.copy()
+    frame = frame.assign(_stamped=frame["stamp"].notna())
+    frame = frame.sort_values(
+        ["_stamped", "stamp", "_sheet_idx", "_row"], na_position="first", kind="mergesort"
+    ).reset_index(drop=True)
+    last = ~frame.duplicated(keys, keep="last")
+    frame["_winner"] = last.to_numpy()
+    # the same key in two spreadsheets is a warning, once per key
+    per_key = frame.groupby(keys, sort=False, dropna=False)["_sheet"].nunique()
+    multi = per_key[per_key > 1]
+    if len(multi):
+        winners = frame[frame["_winner"]].set_index(keys)
+        for key in multi.index:
+            w = winners.loc[key]
+            if isinstance(w, pd.DataFrame):
+                w = w.iloc[-1]
+            shown = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
+            sheets = sorted(set(frame.loc[(frame[keys] == pd.Series(key if isinstance(key, tuple) else (key,), index=keys)).all(axis=1), "_sheet"]))
+            problems.append(
+                Problem(
+                    WARNING, str(w["_sheet"]), str(w["_tab"]), int(w["_row"]), tab.column(keys[0]).name, shown,
+                    "Cùng một mã có mặt trong nhiều bảng tính (" + ", ".join(sheets) + "); dùng phiên bản mới nhất.",
+                    "Giữ bản ghi ở bảng tính của đơn vị, xóa hoặc đổi mã bản ghi trùng.",
+                )
+            )
+    versions = frame.drop(columns=["_stamped"])
+    current = versions[versions["_winner"] & ~versions["void"]].drop(columns=["_winner"]).reset_index(drop=True)
+    return versions, current
+
+
+def _check_tree(units: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Drop units whose parent is missing or that sit in a cycle; require one root."""
+    fix_parent = "Nhập mã đơn vị cấp trên có trong trang DonVi."
+    roots = units[units["level"] == S.LEVEL_PROVINCE]
+    if len(roots) != 1:
+        msg = "Không có đơn vị cấp Tỉnh." if len(roots) == 0 else "Có nhiều hơn một đơn vị cấp Tỉnh."
+        r = roots.iloc[0] if len(roots) else None
+        problems.append(
+            Problem(ERROR, str(r["_sheet"]) if r is not None else "", "DonVi", int(r["_row"]) if r is not None else None,
+                    "Cấp", S.LEVEL_PROVINCE, msg, "Trang DonVi phải có đúng một đơn vị cấp Tỉnh.")
+        )
+        if len(roots) > 1:
+            units = units.drop(roots.index[1:])
+    codes = set(units["unit"])
+    parent = dict(zip(units["unit"], units["parent"], strict=True))
+    level = dict(zip(units["unit"], units["level"], strict=True))
+    bad: dict[str, str] = {}
+    for code in units["unit"]:
+        p = parent[code]
+        if level[code] == S.LEVEL_PROVINCE:
+            if isinstance(p, str):
+                parent[code] = None
+            continue
+        if not isinstance(p, str):
+            bad[code] = "Thiếu mã đơn vị cấp trên."
+        elif p not in codes:
+            bad[code] = f"Đơn vị cấp trên «{p}» không có trong DonVi."
+        elif level.get(p) == S.LEVEL_GRASSROOTS:
+            bad[code] = f"Đơn vị cấp trên «{p}» là công đoàn cơ sở."
+    # walk up from each unit; a unit that never reaches the root is in (or under) a cycle
+    ok: set[str] = {c for c in codes if level[c] == S.LEVEL_PROVINCE}
+    for code in units["unit"]:
+        path: list[str] = []
+        c: str | None = code
+        while c is not None and c not in ok and c not in bad and c not in path:
+            path.append(c)
+            p = parent.get(c)
+            c = p if isinstance(p, str) else None
+        if c is not None and c in ok:
+            ok.update(path)
+        else:
+            reason = "Quan hệ cấp trên tạo thành vòng lặp." if c in path else "Đơn vị cấp trên không hợp lệ."
+            for x in path:
+                bad.setdefault(x, reason)
+    if bad:
+        sel = units[units["unit"].isin(bad)]
+        for code, sh, rw, p in zip(sel["unit"], sel["_sheet"], sel["_row"], sel["parent"], strict=True):
+            problems.append(
+                Problem(ERROR, sh, "DonVi", int(rw), "Mã đơn vị cấp trên", "" if p is None else str(p),
+                        bad[code] + f" Đơn vị «{code}» và các đơn vị trực thuộc không được tính.", fix_parent)
+            )
+        units = units[~units["unit"].isin(bad)]
+    # a kind that belongs to the other level is a warning
+    upper_kinds, grass_kinds = set(S.UPPER_KINDS), set(S.GRASSROOTS_KINDS)
+    wrong = (
+        ((units["level"] == S.LEVEL_UPPER) & units["kind"].notna() & ~units["kind"].isin(upper_kinds))
+        | ((units["level"] == S.LEVEL_GRASSROOTS) & units["kind"].notna() & ~units["kind"].isin(grass_kinds))
+    )
+    problems.extend(
+        _row_problems(units, wrong, severity=WARNING, column="Loại hình", attr="kind",
+                      message="Loại hình không phù hợp với cấp của đơn vị.",
+                      fix="Chọn loại hình đúng với cấp (xem danh mục trong SPEC).")
+    )
+    return units.reset_index(drop=True)
+
+
+def _scope_filter(
+    tab: S.Tab, frame: pd.DataFrame, units: pd.Series, allowed: dict[str, frozenset[str]],
+    known: Iterable[str], problems: list[Problem], unit_label: str,
+) -> pd.DataFrame:
+    """Drop rows about unknown units or units outside their spreadsheet's subtree."""
+    if not len(frame):
+        return frame
+    known_set = set(known)
+    unknown = ~units.isin(known_set)
+    column = tab.column(tab.unit_attr).name if tab.unit_attr else "Mã khóa"
+    problems.extend(
+        _row_problems(frame, unknown, severity=ERROR, column=column, attr=tab.unit_attr or "course",
+                      message=f"{unit_label} không có trong DonVi; dòng này không được tính.",
+                      fix="Kiểm tra mã đơn vị, hoặc thêm đơn vị vào trang DonVi.")
+    )
+    out_mask = np.zeros(len(frame), dtype=bool)
+    for sheet, idx in frame.groupby("_sheet", sort=False).groups.items():
+        allow = allowed.get(str(sheet), frozenset())
+        sel = units.loc[idx]
+        out_mask[frame.index.get_indexer(idx)] = (~sel.isin(allow) & sel.isin(known_set)).to_numpy()
+    problems.extend(
+        _row_problems(frame, out_mask, severity=ERROR, column=column, attr=tab.unit_attr or "course",
+                      message="Đơn vị không thuộc phạm vi của bảng tính này; dòng này không được tính.",
+                      fix="Chuyển dòng sang bảng tính của đơn vị đó (hoặc của đơn vị cấp trên của nó).")
+    )
+    return frame[~(unknown.to_numpy() | out_mask)].reset_index(drop=True)
+
+
+def load(store: Store) -> Dataset:
+    """Read a whole store into resolved frames and problems."""
+    problems: list[Problem] = []
+    registry = store.registry
+    first = store.read([registry])[0]
+    sheet_errors: dict[str, str] = {}
+    if first.error:
+        sheet_errors[registry] = first.error
+        problems.append(Problem(ERROR, registry, "", None, None, "", first.error,
+                                "Kiểm tra nguồn dữ liệu và quyền truy cập."))
+    reads: list[SheetRead] = [first]
+    parsed: dict[str, list[tuple[ParsedTab, int]]] = defaultdict(list)
+
+    def parse_sheet(read: SheetRead, idx: int, config_allowed: bool) -> None:
+        for tab_name, grid in read.tabs.items():
+            t = match_tab(tab_name)
+            if t is None:
+                continue  # other tabs (notes, pivot tables) are ignored
+            if t.registry_only and not config_allowed:
+                problems.append(
+                    Problem(WARNING, read.name, tab_name, None, None, "",
+                            f"Trang «{t.name}» chỉ được đọc từ bảng tính đăng ký của tỉnh; trang này bị bỏ qua.",
+                            "Chuyển nội dung sang bảng tính đăng ký, rồi xóa trang này.")
+                )
+                continue
+            pt = parse_tab(t, grid, spreadsheet=read.name, sheet_idx=idx, tab_name=tab_name)
+            problems.extend(pt.problems)
+            parsed[t.name].append((pt, idx))
+
+    parse_sheet(first, 0, True)
+
+    def stacked(t: S.Tab) -> pd.DataFrame:
+        return _concat(t, [pt.frame for pt, _ in parsed.get(t.name, [])])
+
+    # --- units and the spreadsheets they link
+    unit_versions, units = resolve(S.DON_VI, stacked(S.DON_VI), problems)
+    units = _check_tree(units, problems)
+    tree = UnitTree(units)
+    by_row = units.sort_values("_row", kind="mergesort")
+    linked: list[str] = []
+    owners: dict[str, list[str]] = defaultdict(list)
+    for code, sheet in zip(by_row["unit"], by_row["sheet"], strict=True):
+        if not isinstance(sheet, str) or not sheet or sheet == registry:
+            continue
+        if sheet not in owners:
+            linked.append(sheet)
+        owners[sheet].append(code)
+    if linked:
+        more = store.read(linked)
+        for i, read in enumerate(more, start=1):
+            reads.append(read)
+            if read.error:
+                sheet_errors[read.name] = read.error
+                owner = ", ".join(owners[read.name])
+                problems.append(Problem(ERROR, read.name, "", None, "Bảng tính", read.name,
+                                        f"{read.error} (bảng tính của đơn vị {owner})",
+                                        "Kiểm tra đường dẫn trong cột «Bảng tính» của DonVi và quyền chia sẻ."))
+                continue
+            parse_sheet(read, i, False)
+    allowed: dict[str, frozenset[str]] = {registry: tree.subtree(None)}
+    for sheet, codes in owners.items():
+        allowed[sheet] = frozenset().union(*(tree.subtree(c) for c in codes))
+
+    frames: dict[str, pd.DataFrame] = {"DonVi": units}
+    versions: dict[str, pd.DataFrame] = {"DonVi": unit_versions}
+    for t in (S.CHI_TIEU, S.KY_BAO_CAO, S.NGUOI_DUNG):
+        versions[t.name], frames[t.name] = resolve(t, stacked(t), problems)
+    users_f = frames["NguoiDung"]
+    bad_user = ~users_f["unit"].isin(set(tree.parent))
+    problems.extend(_row_problems(users_f, bad_user, severity=ERROR, column="Mã đơn vị", attr="unit",
+                                  message="Đơn vị của người dùng không có trong DonVi; người dùng này không đăng nhập được.",
+                                  fix="Nhập mã đơn vị có trong trang DonVi."))
+    users_f = users_f[~bad_user]
+    frames["NguoiDung"] = users_f.reset_index(drop=True)
+    users = {
+        e: User(e, n if isinstance(n, str) else e, r, u)
+        for e, n, r, u in zip(users_f["email"], users_f["name"], users_f["role"], users_f["unit"], strict=True)
+    }
+
+    known_units = set(tree.parent)
+    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO):
+        f = stacked(t)
+        assert t.unit_attr is not None
+        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Mã đơn vị")
+        f = _derive(t, f, problems)
+        versions[t.name], frames[t.name] = resolve(t, f, problems)
+
+    # --- attendance: scope through the course's organiser
+    dd = stacked(S.DIEM_DANH)
+    course_versions = versions["KhoaHoc"]
+    all_courses = course_versions[course_versions["_winner"]].set_index("course")
+    officer_versions = versions["CanBo"]
+    all_officers = officer_versions[officer_versions["_winner"]].set_index("officer")
+    if len(dd):
+        unknown_course = ~dd["course"].isin(set(all_courses.index))
+        problems.extend(_row_problems(dd, unknown_course, severity=ERROR, column="Mã khóa", attr="course",
+                                      message="Mã khóa không có trong KhoaHoc; dòng này không được tính.",
+                                      fix="Kiểm tra mã khóa, hoặc thêm khóa tập huấn vào trang KhoaHoc."))
+        unknown_officer = ~dd["officer"].isin(set(all_officers.index)) & ~unknown_course
+        problems.extend(_row_problems(dd, unknown_officer, severity=ERROR, column="Mã cán bộ", attr="officer",
+                                      message="Mã cán bộ không có trong CanBo; dòng này không được tính.",
+                                      fix="Kiểm tra mã cán bộ, hoặc thêm cán bộ vào trang CanBo."))
+        dd = dd[~(unknown_course | unknown_officer).to_numpy()].reset_index(drop=True)
+        organiser = dd["course"].map(all_courses["unit"])
+        dd = _scope_filter(S.DIEM_DANH, dd, organiser, allowed, known_units, problems, "Đơn vị tổ chức khóa")
+    versions["DiemDanh"], current = resolve(S.DIEM_DANH, dd, problems)
+    frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
+
+    _check_awards(frames["KhenThuong"], problems)
+
+    return Dataset(
+        source=store.label,
+        registry=registry,
+        sheets=[r.name for r in reads],
+        frames=frames,
+        versions=versions,
+        problems=problems,
+        tree=tree,
+        users=users,
+        sheet_urls={r.name: r.url for r in reads},
+        sheet_errors=sheet_errors,
+    )
+
+
+def _derive(t: S.Tab, f: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Blank-means-default rules of SPEC 3.2."""
+    if not len(f):
+        return f
+    if t is S.KHEN_THUONG:
+        f["year"] = f["year"].fillna(f["decided"].dt.year.astype("Int64"))
+        f["type"] = f["type"].where(f["type"].notna(), "Thường xuyên")
+    elif t is S.PHONG_TRAO:
+        f["end_year"] = f["end_year"].fillna(f["launched"].dt.year.astype("Int64"))
+        default_final = pd.to_datetime(f["end_year"].astype("float").map(lambda y: f"{int(y)}-12-31"))
+        f["final_due"] = f["final_due"].fillna(default_final)
+        f["status"] = f["status"].where(f["status"].notna(), S.MOVEMENT_RUNNING)
+    elif t is S.KHOA_HOC:
+        f["end"] = f["end"].fillna(f["start"])
+        bad = f["end"] < f["start"]
+        problems.extend(_row_problems(f, bad, severity=WARNING, column="Ngày kết thúc", attr="end",
+                                      message="Ngày kết thúc trước ngày bắt đầu.",
+                                      fix="Sửa lại ngày kết thúc của khóa."))
+    return f
+
+
+def _check_attendance(
+    dd: pd.DataFrame, courses: pd.DataFrame, officers: pd.DataFrame, problems: list[Problem]
+) -> pd.DataFrame:
+    if not len(dd):
+        return dd.assign(counts_from=pd.Series([], dtype="datetime64[ns]"))
+    voided_course = dd["course"].map(courses["void"]).fillna(False).astype(bool)
+    problems.extend(_row_problems(dd, voided_course, severity=WARNING, column="Mã khóa", attr="course",
+                                  message="Khóa tập huấn đã bị hủy; điểm danh này không được tính.",
+                                  fix="Kiểm tra lại khóa; nếu khóa vẫn diễn ra, bỏ đánh dấu Hủy của khóa."))
+    voided_officer = dd["officer"].map(officers["void"]).fillna(False).astype(bool) & ~voided_course
+    problems.extend(_row_problems(dd, voided_officer, severity=WARNING, column="Mã cán bộ", attr="officer",
+                                  message="Cán bộ đã bị hủy; điểm danh này không được tính.",
+                                  fix="Kiểm tra lại hồ sơ cán bộ trong CanBo."))
+    dd = dd[~(voided_course | voided_officer).to_numpy()].reset_index(drop=True)
+    start = dd["course"].map(courses["start"])
+    end = dd["course"].map(courses["end"])
+    assigned = dd["officer"].map(officers["assigned"])
+    left = dd["officer"].map(officers["left"])
+    present = dd["present"].to_numpy(dtype=bool)
+    late = present & (assigned > end).to_numpy(dtype=bool)
+    gone = present & (left < start).to_numpy(dtype=bool)
+    problems.extend(_row_problems(dd, late, severity=WARNING, column="Mã cán bộ", attr="officer",
+                                  message="Cán bộ được phân công sau khi khóa kết thúc; vẫn được tính.",
+                                  fix="Kiểm tra ngày phân công trong CanBo hoặc mã cán bộ."))
+    problems.extend(_row_problems(dd, gone, severity=WARNING, column="Mã cán bộ", attr="officer",
+                                  message="Cán bộ đã thôi việc trước khi khóa bắt đầu; vẫn được tính.",
+                                  fix="Kiểm tra ngày thôi trong CanBo hoặc mã cán bộ."))
+    today = pd.Timestamp(clock.today())
+    stamp_day = dd["stamp"].dt.normalize()
+    early = present & ((stamp_day < end) | (dd["stamp"].isna() & (end > today))).to_numpy(dtype=bool)
+    problems.extend(_row_problems(dd, early, severity=WARNING, column="Có mặt", attr="present",
+                                  message="Đánh dấu có mặt trước khi khóa kết thúc; chỉ được tính từ ngày kết thúc khóa.",
+                                  fix="Đánh dấu có mặt sau khi khóa kết thúc."))
+    return dd.assign(course_end=end.to_numpy(), counts_from=end.to_numpy())
+
+
+def _check_awards(kt: pd.DataFrame, problems: list[Problem]) -> None:
+    if not len(kt):
+        return
+    person = kt["subject"] == S.SUBJECT_PERSON
+    problems.extend(_row_problems(kt, person & kt["group"].isna(), severity=WARNING, column="Nhóm đối tượng",
+                                  attr="group",
+                                  message="Khen thưởng cá nhân chưa ghi nhóm đối tượng; được tính vào mẫu số T3, không vào tử số.",
+                                  fix="Chọn nhóm đối tượng: " + "; ".join(S.GROUPS) + "."))
+    key = kt["name"].str.casefold() + "\x1f" + kt["unit"] + "\x1f" + kt["form"].str.casefold() + "\x1f" + kt["year"].astype(str)
+    dup = key.duplicated(keep=False)
+    problems.extend(_row_problems(kt, dup, severity=WARNING, column="Mã khen thưởng", attr="award",
+                                  message="Có thể trùng khen thưởng: cùng người/tập thể, đơn vị, hình thức và năm dưới mã khác.",
+                                  fix="Kiểm tra lại; nếu trùng, đánh dấu Hủy một bản ghi."))
+
+
+def _meta_only(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[META_COLUMNS]
