@@ -151,8 +151,8 @@ def compute(ds: Dataset, year: int, as_of: date, scope: str | None = None) -> Re
     kh = ds.frames["KeHoach"]
     kh = kh[kh["year"] == year].set_index("unit")
     for code, denom in (("T1A", upper), ("T1B", grass)):
-        has_plan = denom["unit"].map(kh["has_plan"]).fillna(False).astype(bool)
-        launched = denom["unit"].map(kh["launched"]).fillna(False).astype(bool)
+        has_plan = denom["unit"].map(kh["has_plan"]).eq(True)
+        launched = denom["unit"].map(kh["launched"]).eq(True)
         counted = has_plan & launched
         detail = _unit_table(denom).assign(
             **{"Có kế hoạch": has_plan.to_numpy(), "Đã phát động": launched.to_numpy()}, counted=counted.to_numpy()

@@ -466,11 +466,11 @@ def _check_attendance(
 ) -> pd.DataFrame:
     if not len(dd):
         return dd.assign(counts_from=pd.Series([], dtype="datetime64[ns]"))
-    voided_course = dd["course"].map(courses["void"]).fillna(False).astype(bool)
+    voided_course = dd["course"].map(courses["void"]).eq(True)
     problems.extend(_row_problems(dd, voided_course, severity=WARNING, column="Mã khóa", attr="course",
                                   message="Khóa tập huấn đã bị hủy; điểm danh này không được tính.",
                                   fix="Kiểm tra lại khóa; nếu khóa vẫn diễn ra, bỏ đánh dấu Hủy của khóa."))
-    voided_officer = dd["officer"].map(officers["void"]).fillna(False).astype(bool) & ~voided_course
+    voided_officer = dd["officer"].map(officers["void"]).eq(True) & ~voided_course
     problems.extend(_row_problems(dd, voided_officer, severity=WARNING, column="Mã cán bộ", attr="officer",
                                   message="Cán bộ đã bị hủy; điểm danh này không được tính.",
                                   fix="Kiểm tra lại hồ sơ cán bộ trong CanBo."))
