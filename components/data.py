@@ -49,10 +49,7 @@ def get_store() -> Store:
     return _store(source_spec())
 
 
-def _generation() -> int:
-    return int(st.session_state.get("_tdkt_gen", 0)) + _GLOBAL_GEN[0]
-
-
+# Bumped by writes and "Làm mới"; part of every cache key, shared by all sessions.
 _GLOBAL_GEN = [0]
 
 
@@ -84,3 +81,12 @@ def get_results(year: int, as_of: date, scope: str | None) -> Results:
 
 def cache_key() -> tuple[Any, ...]:
     return (source_spec(), _GLOBAL_GEN[0])
+
+
+def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | None = None) -> Any:
+    """Append through the one door, then make every viewer see it at once."""
+    from sheets.write import append
+
+    result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    refresh()
+    return result
