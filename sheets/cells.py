@@ -164,7 +164,7 @@ def _number_from_text(text: str) -> float | None:
 def parse_number(value: object) -> Result:
     if is_blank(value):
         return None, None
-    if isinstance(value, bool) or isinstance(value, date | datetime):
+    if isinstance(value, (bool, date | datetime)):
         return None, "không phải số"
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
@@ -195,7 +195,7 @@ def parse_nonneg_int(value: object) -> Result:
 def parse_percent(value: object) -> Result:
     if is_blank(value):
         return None, None
-    if isinstance(value, bool) or isinstance(value, date | datetime):
+    if isinstance(value, (bool, date | datetime)):
         return None, "không phải tỉ lệ phần trăm"
     has_sign = False
     if isinstance(value, int | float):

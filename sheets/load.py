@@ -425,6 +425,9 @@ def load(store: Store) -> Dataset:
     frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
 
     _check_awards(frames["KhenThuong"], problems)
+    order = {r.name: i for i, r in enumerate(reads)}
+    tab_order = {t.name: i for i, t in enumerate(S.ALL_TABS)}
+    problems.sort(key=lambda p: (order.get(p.spreadsheet, len(order)), tab_order.get(p.tab, 99), p.tab, p.row or 0))
 
     return Dataset(
         source=store.label,

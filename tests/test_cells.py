@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -91,7 +91,7 @@ def test_datetime_variants(text: object, expected: datetime) -> None:
 
 
 def test_aware_datetime_cell_is_vietnam_time() -> None:
-    utc = datetime(2025, 12, 31, 20, 0, tzinfo=timezone.utc)
+    utc = datetime(2025, 12, 31, 20, 0, tzinfo=UTC)
     assert cells.parse_datetime(utc)[0] == datetime(2026, 1, 1, 3, 0)
     aware = datetime(2025, 1, 1, 9, 0, tzinfo=timezone(timedelta(hours=7)))
     assert cells.parse_datetime(aware)[0] == datetime(2025, 1, 1, 9, 0)

@@ -89,7 +89,7 @@ def merge_header(existing: list[Cell], wanted: Sequence[str]) -> tuple[list[Cell
     header = list(existing)
     while header and (header[-1] is None or str(header[-1]).strip() == ""):
         header.pop()
-    folded = {}
+    folded: dict[str, int] = {}
     for i, h in enumerate(header):
         if h is not None and str(h).strip():
             folded.setdefault(fold(str(h)), i)
