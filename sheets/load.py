@@ -103,6 +103,7 @@ class Dataset:
     users: dict[str, User]
     sheet_urls: dict[str, str | None] = field(default_factory=dict)
     sheet_errors: dict[str, str] = field(default_factory=dict)
+    own_sheet: dict[str, str] = field(default_factory=dict)  # unit -> its own spreadsheet (store name)
     loaded_at: datetime = field(default_factory=clock.now)
 
     def thresholds(self, year: int) -> dict[str, float]:
@@ -124,12 +125,10 @@ class Dataset:
 
     def home_sheet(self, unit: str) -> str:
         """The unit's own spreadsheet, else its nearest ancestor's, up to the registry."""
-        units = self.frames["DonVi"].set_index("unit")
         for code in [unit, *self.tree.ancestors(unit)]:
-            if code in units.index:
-                sheet = units.at[code, "sheet"]
-                if isinstance(sheet, str) and sheet:
-                    return sheet
+            sheet = self.own_sheet.get(code)
+            if sheet:
+                return sheet
         return self.registry
 
     def problem_counts(self) -> dict[str, int]:
@@ -357,9 +356,17 @@ def load(store: Store) -> Dataset:
     by_row = units.sort_values("_row", kind="mergesort")
     linked: list[str] = []
     owners: dict[str, list[str]] = defaultdict(list)
-    for code, sheet in zip(by_row["unit"], by_row["sheet"], strict=True):
-        if not isinstance(sheet, str) or not sheet or sheet == registry:
+    canon = getattr(store, "canonical_name", None) or (lambda v: str(v).strip())
+    registry_canon = canon(registry)
+    own_sheet: dict[str, str] = {}
+    for code, raw_sheet in zip(by_row["unit"], by_row["sheet"], strict=True):
+        if not isinstance(raw_sheet, str) or not raw_sheet:
             continue
+        sheet = canon(raw_sheet)
+        if sheet == registry_canon:
+            own_sheet[code] = registry
+            continue
+        own_sheet[code] = sheet
         if sheet not in owners:
             linked.append(sheet)
         owners[sheet].append(code)
@@ -440,6 +447,7 @@ def load(store: Store) -> Dataset:
         users=users,
         sheet_urls={r.name: r.url for r in reads},
         sheet_errors=sheet_errors,
+        own_sheet=own_sheet,
     )
 
 

@@ -647,6 +647,10 @@ class GSheetsStore:
                 names.append(n)
         return names
 
+    def canonical_name(self, value: str) -> str:
+        """The spreadsheet key of a ``Bảng tính`` value, so a URL and its key are one spreadsheet."""
+        return spreadsheet_key(value) or str(value).strip()
+
     def sheet_name_for(self, unit_code: str) -> str:
         code = str(unit_code).strip().upper()
         if code in self._links:

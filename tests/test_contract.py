@@ -1,0 +1,107 @@
+"""One contract over every backend: SQLite, workbook folder and the Google Sheets fake
+hold the same cells and give the same figures, and the write door behaves the same."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from indicators.core import compute
+from sheets import clock
+from sheets.copy import copy_store
+from sheets.load import load
+from sheets.sources import open_source
+from sheets.stores.base import Store
+from sheets.stores.gsheets import GSheetsStore
+from sheets.stores.memory import MemoryStore
+from sheets.stores.sqlite import SqliteStore
+from sheets.stores.xlsx import XlsxStore
+from sheets.write import append
+from tests import fixtures as F
+from tests.fakes import FakeSheets, make_client
+
+
+def gsheets_for(src: Store) -> tuple[GSheetsStore, FakeSheets]:
+    """Spreadsheets that already exist and are shared (a service account cannot create files)."""
+    fake = FakeSheets()
+    fake.add_spreadsheet("REGISTRY", {})
+    ds = load(src)
+    links: dict[str, str] = {}
+    for code, sheet in ds.own_sheet.items():
+        if sheet != ds.registry:
+            key = "KEY" + code
+            fake.add_spreadsheet(key, {})
+            links[code] = key
+    store = GSheetsStore("REGISTRY", client=make_client(fake), sleep=lambda s: None, rng=random.Random(0),
+                         links=links)
+    return store, fake
+
+
+def make(kind: str, tmp_path: Path, src: Store) -> Store:
+    if kind == "sqlite":
+        dst: Store = SqliteStore(tmp_path / "x.sqlite")
+    elif kind == "xlsx":
+        dst = XlsxStore(tmp_path / "wb" / "registry.xlsx")
+    else:
+        dst, _ = gsheets_for(src)
+    report = copy_store(src, dst)
+    assert not report.missing
+    return dst
+
+
+KINDS = ["sqlite", "xlsx", "gsheets"]
+
+
+def figures(store: Store, cases: list[tuple[int, date, str | None]]) -> list[object]:
+    ds = load(store)
+    return [compute(ds, y, a, u).as_json(ds.problem_counts()) for y, a, u in cases]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_fixture_province_same_figures(kind: str, tmp_path: Path) -> None:
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    cases = [(2025, date(2025, 12, 31), None), (2025, date(2026, 3, 1), "H1"), (2024, date(2024, 12, 31), None)]
+    assert figures(make(kind, tmp_path, src), cases) == figures(src, cases)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_demo_same_figures(kind: str, tmp_path: Path) -> None:
+    src = open_source("demo")
+    cases = [(2025, clock.today(), None), (2024, date(2024, 6, 30), "BABE"), (2026, clock.today(), "GD")]
+    assert figures(make(kind, tmp_path, src), cases) == figures(src, cases)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_write_door_same_everywhere(kind: str, tmp_path: Path) -> None:
+    clock.set_now("2025-12-31T09:00:00")
+    store = make(kind, tmp_path, MemoryStore(F.province()))
+    before = compute(load(store), 2025, date(2025, 12, 31))["T1B"].numerator
+    rows = [{"Năm": 2025, "Mã đơn vị": "C6", "Có kế hoạch": "Có", "Đã phát động": "Có",
+             "Ghi chú": '=IMPORTXML("http://x", "//a")'}]
+    res = append(store, "KeHoach", rows, "h1@x.vn", write_id="WCONTRACT")
+    again = append(store, "KeHoach", rows, "h1@x.vn", write_id="WCONTRACT")  # a retry
+    assert again.already
+    ds = load(store)
+    assert compute(ds, 2025, date(2025, 12, 31))["T1B"].numerator == before + 1
+    v = ds.versions["KeHoach"]
+    mine = v[v["write_id"] == res.write_id]
+    assert len(mine) == 1  # never doubled
+    assert mine["note"].iloc[0] == '=IMPORTXML("http://x", "//a")'  # text, not a formula
+    assert mine["_sheet"].iloc[0] == ds.home_sheet("C6")
+
+
+def test_copy_back_out_of_gsheets_is_exact(tmp_path: Path) -> None:
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, _fake = gsheets_for(src)
+    copy_store(src, gs)
+    back = SqliteStore(tmp_path / "back.sqlite")
+    copy_store(gs, back)
+    cases: list[tuple[int, date, str | None]] = [(2025, date(2025, 12, 31), None)]
+    assert figures(back, cases) == figures(src, cases)
+
+
