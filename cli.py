@@ -121,6 +121,21 @@ def cmd_problems(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_setup_sheets(args: argparse.Namespace) -> int:
+    from sheets.sources import open_source
+    from sheets.stores.gsheets import GSheetsStore
+
+    if not args.source.startswith("gsheets:"):
+        raise ArgError("setup-sheets chỉ dùng cho nguồn gsheets:KHÓA_HOẶC_URL")
+    store = open_source(args.source, credentials=args.credentials)
+    assert isinstance(store, GSheetsStore)
+    targets = args.sheet or [store.registry]
+    for sheet in targets:
+        done = store.setup_spreadsheet(sheet)
+        print(f"{sheet}: " + ("; ".join(done) if done else "đã sẵn sàng"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="tdkt", description="TĐKT tracker: chỉ tiêu thi đua, khen thưởng")
     p.add_argument("--today", type=_date, help="đặt ngày hôm nay (giờ Việt Nam) cho lần chạy này")
@@ -151,6 +166,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--seed", type=int, default=2020)
     s.add_argument("--if-missing", action="store_true")
     s.set_defaults(func=cmd_demo)
+
+    s = sub.add_parser("setup-sheets", help="chuẩn bị bảng tính Google: trang, tiêu đề, danh sách chọn")
+    s.add_argument("--source", required=True, help="gsheets:KHÓA_HOẶC_URL của bảng tính đăng ký")
+    s.add_argument("--sheet", action="append", help="bảng tính cần chuẩn bị (mặc định: bảng tính đăng ký)")
+    s.set_defaults(func=cmd_setup_sheets)
 
     s = sub.add_parser("problems", help="liệt kê vấn đề dữ liệu")
     s.add_argument("--source", required=True)
