@@ -65,6 +65,46 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def _period(text: str) -> str:
+    from sheets import schema as S
+    from sheets.text import fold
+
+    for p in S.PERIODS:
+        if fold(p) == fold(text):
+            return p
+    raise argparse.ArgumentTypeError(f"kỳ báo cáo không hợp lệ «{text}» (dùng «6 tháng» hoặc «Năm»)")
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """A 6-month or annual report as .docx or .xlsx (figures as ``tdkt indicators``)."""
+    from reports.build import build_report
+    from sheets.load import load
+    from sheets.sources import open_source
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".docx", ".xlsx"):
+        raise ArgError(f"tệp kết quả «{args.out}» phải có đuôi .docx hoặc .xlsx")
+    ds = load(open_source(args.source, credentials=args.credentials))
+    unit = args.unit.strip().upper() if args.unit else None
+    if unit is not None and unit not in ds.tree:
+        raise ArgError(f"không có đơn vị «{args.unit}» trong DonVi")
+    report = build_report(ds, unit, args.year, args.period, args.as_of)
+    if out.suffix.lower() == ".docx":
+        from reports.docx_report import to_docx
+
+        content = to_docx(report)
+    else:
+        from reports.xlsx_report import to_xlsx
+
+        content = to_xlsx(report)
+    if out.parent != Path(""):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    print(f"Đã lập báo cáo {report.period_label} của {report.unit_name} "
+          f"(tính đến {report.as_of:%d/%m/%Y}): {out}")
+    return 0
+
+
 def cmd_copy(args: argparse.Namespace) -> int:
     from sheets.copy import copy_store
     from sheets.sources import open_source
@@ -149,6 +189,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--unit")
     s.add_argument("--format", choices=["json", "table"], default="table")
     s.set_defaults(func=cmd_indicators)
+
+    s = sub.add_parser("report", help="lập báo cáo 6 tháng hoặc năm (.docx, .xlsx)")
+    s.add_argument("--source", required=True)
+    s.add_argument("--unit", help="mã đơn vị (tỉnh hoặc công đoàn cấp trên cơ sở); mặc định toàn tỉnh")
+    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--period", required=True, type=_period, help="«6 tháng» hoặc «Năm»")
+    s.add_argument("--as-of", type=_date, dest="as_of")
+    s.add_argument("--out", required=True, help="tệp .docx hoặc .xlsx")
+    s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("copy", help="chép dữ liệu giữa các nguồn")
     s.add_argument("--from", dest="src", required=True)

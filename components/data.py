@@ -83,10 +83,29 @@ def cache_key() -> tuple[Any, ...]:
     return (source_spec(), _GLOBAL_GEN[0])
 
 
+def _written() -> None:
+    """After a write: every viewer's next run reads again. The door has already invalidated
+    the spreadsheets it wrote, so the others stay cached (SPEC 5)."""
+    _GLOBAL_GEN[0] += 1
+
+
 def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | None = None) -> Any:
-    """Append through the one door, then make every viewer see it at once."""
+    """Append through the one door, then make every viewer see it at once.
+
+    Raises the door's ``TdktError`` subclasses (``ValidationError``, ``PermissionDenied``,
+    ``WriteError``) unchanged; nothing is refreshed then, so the caller keeps its input.
+    """
     from sheets.write import append
 
     result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
-    refresh()
+    _written()
+    return result
+
+
+def void(tab: str, key: dict[str, Any], actor: str, *, write_id: str | None = None) -> Any:
+    """Append a voided version of one record (``Hủy`` = Có) through the same door."""
+    from sheets.write import void as void_record
+
+    result = void_record(get_store(), tab, key, actor, dataset=get_dataset(), write_id=write_id)
+    _written()
     return result

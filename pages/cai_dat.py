@@ -1,5 +1,223 @@
-"""Placeholder until its issue lands."""
+"""Cài đặt (administrators): the source and its health, users and roles, targets, deadlines.
 
+Every change goes through the same write door as data entry: a new version is appended to
+the registry's NguoiDung, ChiTieu or KyBaoCao tab, with its history kept.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.title("Đang xây dựng")
+from components import auth, data, forms
+from components.fmt import day
+from indicators.core import NAMES
+from sheets import clock
+from sheets import schema as S
+from sheets.load import Dataset, User
+from sheets.parse import ERROR, WARNING
+
+
+# --- source and health ------------------------------------------------------------------------
+def health_frame(ds: Dataset) -> pd.DataFrame:
+    """One row per linked spreadsheet: who owns it, its link, when it was read, its problems."""
+    units = ds.frames["DonVi"]
+    owners: dict[str, list[str]] = {}
+    for code, sheet in zip(units["unit"], units["sheet"], strict=True):
+        if isinstance(sheet, str) and sheet:
+            owners.setdefault(sheet, []).append(str(code))
+    rows = []
+    for name in ds.sheets:
+        probs = [p for p in ds.problems if p.spreadsheet == name]
+        owner = ("Bảng tính đăng ký (tỉnh)" if name == ds.registry
+                 else ", ".join(f"{c} — {ds.tree.name(c)}" for c in owners.get(name, [])))
+        rows.append({
+            "Bảng tính": name,
+            "Đơn vị": owner,
+            "Liên kết": ds.sheet_urls.get(name),
+            "Đọc lúc": ds.loaded_at.strftime("%d/%m/%Y %H:%M:%S"),
+            "Tình trạng": ("Không đọc được: " + ds.sheet_errors[name]) if name in ds.sheet_errors else "Đọc được",
+            "Lỗi": sum(1 for p in probs if p.severity == ERROR),
+            "Cảnh báo": sum(1 for p in probs if p.severity == WARNING),
+        })
+    return pd.DataFrame(rows, columns=["Bảng tính", "Đơn vị", "Liên kết", "Đọc lúc", "Tình trạng", "Lỗi", "Cảnh báo"])
+
+
+def source_section(ds: Dataset) -> None:
+    spec = data.source_spec()
+    counts = ds.problem_counts()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Nguồn dữ liệu", spec.partition(":")[0] if spec != "demo" else "minh họa")
+    c2.metric("Bảng tính", len(ds.sheets), f"{len(ds.sheet_errors)} không đọc được" if ds.sheet_errors else None,
+              delta_color="inverse")
+    c3.metric("Lỗi dữ liệu", counts[ERROR])
+    c4.metric("Cảnh báo", counts[WARNING])
+    st.caption(f"Nguồn: `{spec}` · đọc lúc {ds.loaded_at.strftime('%d/%m/%Y %H:%M:%S')} "
+               f"(tự đọc lại sau {data.DEFAULT_TTL // 60} phút, hoặc ngay sau mỗi lần ghi).")
+    mode = auth.current_mode()
+    if mode == auth.MODE_OIDC:
+        st.caption("Đăng nhập: OpenID Connect (mục [auth] trong secrets.toml).")
+    else:
+        st.warning("Chưa cấu hình đăng nhập: ứng dụng đang ở chế độ đóng vai"
+                   + (" trên dữ liệu minh họa." if data.is_demo() else " (TDKT_ALLOW_ACT_AS) trên dữ liệu thật."),
+                   icon=":material/warning:")
+    if st.button("Làm mới dữ liệu", key="cd_refresh", icon=":material/refresh:"):
+        data.refresh()
+        st.rerun()
+    health = health_frame(ds)
+    if health["Liên kết"].isna().all():  # files and SQLite have no links to open
+        health = health.drop(columns="Liên kết")
+    st.dataframe(
+        health, hide_index=True, width="stretch", height="content", placeholder="",
+        column_config={"Liên kết": st.column_config.LinkColumn(display_text="Mở"),
+                       "Đơn vị": st.column_config.TextColumn(width="large")},
+    )
+    st.caption("Chi tiết từng lỗi, cảnh báo và cách sửa: trang Chất lượng dữ liệu.")
+
+
+# --- users and roles -----------------------------------------------------------------------
+def users_section(ds: Dataset, me: User) -> None:
+    nd = ds.frames["NguoiDung"]
+    table = pd.DataFrame({
+        "Email": nd["email"], "Họ tên": nd["name"], "Vai trò": nd["role"],
+        "Đơn vị": nd["unit"].map(lambda u: f"{u} — {ds.tree.name(str(u))}"),
+    }).sort_values(["Vai trò", "Email"])
+    st.dataframe(table, hide_index=True, width="stretch")
+    units = forms.writable_units(ds, me)
+    st.markdown("**Thêm hoặc sửa người dùng** (cùng e-mail: phiên bản mới thay phiên bản cũ)")
+    with st.form("nd_form", clear_on_submit=False):
+        c1, c2 = st.columns(2)
+        email = c1.text_input("Email *", key="f_nd_email", placeholder="ten@congdoan.vn")
+        name = c2.text_input("Họ tên", key="f_nd_name")
+        c3, c4 = st.columns(2)
+        role = c3.selectbox("Vai trò *", S.ROLES, key="f_nd_role")
+        unit = c4.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_nd_unit")
+        submitted = st.form_submit_button("Lưu người dùng", type="primary")
+    if submitted:
+        if email.strip().lower() == me.email and role != S.ROLE_ADMIN:
+            st.error("Bạn không thể tự bỏ vai trò Quản trị của mình; hãy nhờ một quản trị viên khác.")
+        else:
+            result = forms.save("nd", "NguoiDung", [{"email": email, "name": name or None, "role": role,
+                                                     "unit": unit}], me)
+            if result is not None:
+                forms.clear("f_nd_")
+                forms.flash(forms.saved_message(result, f"Đã lưu người dùng {email.strip().lower()}"))
+                st.rerun()
+    st.markdown("**Lịch sử, thu hồi quyền**")
+    others = [e for e in sorted(nd["email"]) if e != me.email]
+    if not others:
+        return
+    pick = st.selectbox("Người dùng", others, key="nd_pick")
+    forms.history_and_void(ds, me, "NguoiDung", {"email": pick}, label=str(pick), slot="nd")
+
+
+# --- targets and deadlines -------------------------------------------------------------------
+def _year_picker(key: str) -> int:
+    today = clock.today()
+    years = list(range(today.year + 1, 2019, -1))
+    return int(st.selectbox("Năm", years, index=years.index(today.year), key=key))
+
+
+def targets_frame(ds: Dataset, year: int) -> pd.DataFrame:
+    ct = ds.frames["ChiTieu"]
+    ct = ct[ct["year"] == year].set_index("code")
+    th = ds.thresholds(year)
+    return pd.DataFrame([
+        {"Mã chỉ tiêu": code, "Chỉ tiêu": NAMES[code], "Ngưỡng (%)": float(th[code]),
+         "Ghi chú": ct.at[code, "note"] if code in ct.index and isinstance(ct.at[code, "note"], str) else None,
+         "Nguồn": "ChiTieu" if code in ct.index else "Mặc định của kế hoạch"}
+        for code in S.INDICATOR_CODES
+    ])
+
+
+def _cell(v: Any) -> Any:
+    """A grid cell for comparison: blanks are None, text trimmed, timestamps as dates."""
+    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, str):
+        return v.strip() or None
+    return v
+
+
+def _changed(stored: pd.DataFrame, edited: pd.DataFrame, cols: list[str]) -> list[int]:
+    """Row positions whose ``cols`` differ between the stored and the edited grid."""
+    return [i for i in range(len(stored))
+            if [_cell(stored.at[i, c]) for c in cols] != [_cell(edited.at[i, c]) for c in cols]]
+
+
+def targets_section(ds: Dataset, me: User) -> None:
+    year = _year_picker("ct_year")
+    stored = targets_frame(ds, year)
+    edited = st.data_editor(
+        stored, key=f"ct_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
+        disabled=["Mã chỉ tiêu", "Chỉ tiêu", "Nguồn"],
+        column_config={"Ngưỡng (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=0.5,
+                                                                    format="%.1f")},
+    )
+    changed = _changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
+    if st.button("Lưu chỉ tiêu", type="primary", disabled=not changed, key="ct_save"):
+        rows: list[dict[str, Any]] = [
+            {"year": year, "code": edited.at[i, "Mã chỉ tiêu"], "threshold": edited.at[i, "Ngưỡng (%)"],
+             "note": edited.at[i, "Ghi chú"] or None}
+            for i in changed
+        ]
+        result = forms.save(f"ct:{year}", "ChiTieu", rows, me)
+        if result is not None:
+            st.session_state.pop(f"ct_grid_{year}", None)
+            forms.flash(forms.saved_message(result, f"Đã lưu {len(rows)} chỉ tiêu năm {year}"))
+            st.rerun()
+
+
+def deadlines_frame(ds: Dataset, year: int) -> pd.DataFrame:
+    kb = ds.frames["KyBaoCao"]
+    own = set(kb.loc[kb["year"] == year, "period"])
+    return pd.DataFrame([
+        {"Kỳ": p, "Hạn nộp": d, "Nguồn": "KyBaoCao" if p in own else "Mặc định"}
+        for p, d in ds.deadlines(year).items()
+    ])
+
+
+def deadlines_section(ds: Dataset, me: User) -> None:
+    year = _year_picker("kb_year")
+    stored = deadlines_frame(ds, year)
+    edited = st.data_editor(
+        stored, key=f"kb_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
+        disabled=["Kỳ", "Nguồn"],
+        column_config={"Hạn nộp": st.column_config.DateColumn(format="DD/MM/YYYY", required=True)},
+    )
+    changed = _changed(stored, edited, ["Hạn nộp"])
+    st.caption("Hạn hiện tại: " + "; ".join(f"{p} {day(d)}" for p, d in ds.deadlines(year).items()))
+    if st.button("Lưu hạn báo cáo", type="primary", disabled=not changed, key="kb_save"):
+        rows: list[dict[str, Any]] = [
+            {"year": year, "period": edited.at[i, "Kỳ"], "deadline": edited.at[i, "Hạn nộp"]} for i in changed
+        ]
+        result = forms.save(f"kb:{year}", "KyBaoCao", rows, me)
+        if result is not None:
+            st.session_state.pop(f"kb_grid_{year}", None)
+            forms.flash(forms.saved_message(result, f"Đã lưu hạn báo cáo năm {year}"))
+            st.rerun()
+
+
+def render() -> None:
+    me = auth.require_user(S.ROLE_ADMIN)
+    ds = data.get_dataset()
+    st.title("Cài đặt")
+    forms.show_flash()
+    t_src, t_users, t_targets, t_deadlines = st.tabs(
+        ["Nguồn dữ liệu", "Người dùng và vai trò", "Chỉ tiêu", "Hạn báo cáo"]
+    )
+    with t_src:
+        source_section(ds)
+    with t_users:
+        users_section(ds, me)
+    with t_targets:
+        targets_section(ds, me)
+    with t_deadlines:
+        deadlines_section(ds, me)
+
+
+render()

@@ -1,5 +1,481 @@
-"""Placeholder until its issue lands."""
+"""Nhập liệu: district officers and administrators enter data, safely, losing nothing.
 
+Every save appends new versions through the one write door (``components.forms.save``):
+permission is checked there, a failed or refused save keeps what was typed, and pressing
+"Lưu" again never doubles a write. Each record has its history and can be voided.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-st.title("Đang xây dựng")
+from components import auth, data, forms
+from components.fmt import day
+from sheets import clock, importer, templates
+from sheets import schema as S
+from sheets.load import Dataset, User
+
+PLAN_KEY = "plan_grid"  # the grid's widget key (tests seed its edits)
+_PLAN_PENDING = "_plan_pending"  # unsaved grid edits per (year, unit), kept across pages
+_PLAN_CTX = "_plan_ctx"
+_PLAN_SNAP = "_plan_snap"  # the pending edits the current editor started from
+NONE = "—"
+
+PLAN_COLS = {
+    "Có kế hoạch": "has_plan",
+    "Số, ký hiệu văn bản": "doc_no",
+    "Ngày ban hành": "issued",
+    "Đã phát động": "launched",
+    "Ghi chú": "note",
+}
+
+
+# --- Kế hoạch năm: the grid ----------------------------------------------------------------
+def plan_frame(ds: Dataset, year: int, units: list[str]) -> pd.DataFrame:
+    """One row per unit: its current KeHoach record for the year (blank when none)."""
+    kh = ds.frames["KeHoach"]
+    kh = kh[kh["year"] == year].set_index("unit")
+    rows = []
+    for u in units:
+        rec = kh.loc[u] if u in kh.index else None
+        if isinstance(rec, pd.DataFrame):
+            rec = rec.iloc[-1]
+        issued = rec["issued"] if rec is not None else None
+        rows.append({
+            "Mã đơn vị": u,
+            "Tên đơn vị": ds.tree.name(u),
+            "Cấp": ds.tree.level(u) or "",
+            "Có kế hoạch": bool(rec["has_plan"]) if rec is not None else False,
+            "Số, ký hiệu văn bản": rec["doc_no"] if rec is not None and isinstance(rec["doc_no"], str) else None,
+            "Ngày ban hành": pd.Timestamp(issued).date() if issued is not None and pd.notna(issued) else None,
+            "Đã phát động": bool(rec["launched"]) if rec is not None else False,
+            "Ghi chú": rec["note"] if rec is not None and isinstance(rec["note"], str) else None,
+        })
+    # the ticks come right after the code, so a phone shows them without scrolling sideways
+    return pd.DataFrame(rows, columns=["Mã đơn vị", "Có kế hoạch", "Đã phát động", "Tên đơn vị",
+                                       "Số, ký hiệu văn bản", "Ngày ban hành", "Ghi chú", "Cấp"])
+
+
+def _norm(col: str, v: Any) -> Any:
+    if col in ("Có kế hoạch", "Đã phát động"):
+        return bool(v) if v is not None and not (isinstance(v, float) and pd.isna(v)) else False
+    if col == "Ngày ban hành":
+        if v is None or (not isinstance(v, date) and pd.isna(v)):
+            return None
+        return pd.Timestamp(v).date()
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return None
+    text = str(v).strip()
+    return text or None
+
+
+def plan_changes(stored: pd.DataFrame, edited: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Units whose row differs from what is stored: unit -> the row's values (by header)."""
+    out: dict[str, dict[str, Any]] = {}
+    old = stored.set_index("Mã đơn vị")
+    for _, row in edited.iterrows():
+        u = str(row["Mã đơn vị"])
+        new = {c: _norm(c, row[c]) for c in PLAN_COLS}
+        before = {c: _norm(c, old.at[u, c]) for c in PLAN_COLS} if u in old.index else None
+        if new != before:
+            out[u] = new
+    return out
+
+
+def plan_rows(year: int, changes: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"year": year, "unit": u, **{PLAN_COLS[c]: v for c, v in vals.items()}} for u, vals in changes.items()]
+
+
+def plan_section(ds: Dataset, user: User) -> None:
+    today = clock.today()
+    years = list(range(today.year + 1, 2019, -1))
+    heads = [u for u in forms.writable_units(ds, user) if ds.tree.level(u) != S.LEVEL_GRASSROOTS]
+    if not heads:
+        st.info("Tài khoản của bạn không phụ trách đơn vị cấp trên cơ sở nào.")
+        return
+    c1, c2 = st.columns([1, 3])
+    year = int(c1.selectbox("Năm", years, index=years.index(today.year), key="plan_year"))
+    head = str(c2.selectbox("Đơn vị và các CĐCS trực thuộc", heads, format_func=forms.unit_label(ds),
+                            key="plan_unit"))
+    active = forms.active_at(ds, year)
+    children = sorted(c for c in ds.tree.children.get(head, []) if c in active)
+    units = [head, *children]
+    stored = plan_frame(ds, year, units)
+
+    # The editor's edits are kept by row position, so they belong to one list of units: another
+    # year, unit or list (a unit founded or dissolved meanwhile) starts the grid afresh. What
+    # was typed is also kept by unit code in _PLAN_PENDING, and laid over the stored values
+    # when the editor starts afresh (after a visit to another page): nothing typed is lost.
+    ctx = f"{year}:{head}"
+    grid_id = f"{ctx}:{hash(tuple(units))}"
+    if st.session_state.get(_PLAN_CTX) != grid_id:
+        st.session_state.pop(PLAN_KEY, None)
+        st.session_state[_PLAN_CTX] = grid_id
+    book: dict[str, dict[str, dict[str, Any]]] = st.session_state.setdefault(_PLAN_PENDING, {})
+    snap = st.session_state.get(_PLAN_SNAP)
+    if PLAN_KEY not in st.session_state or not snap or snap["id"] != grid_id:
+        snap = {"id": grid_id, "rows": dict(book.get(ctx, {}))}
+        st.session_state[_PLAN_SNAP] = snap
+    base = stored.copy()
+    for i, u in enumerate(base["Mã đơn vị"]):
+        for col, v in snap["rows"].get(u, {}).items():
+            base.at[i, col] = v
+    st.caption(
+        "Đánh dấu đơn vị đã có kế hoạch thi đua năm và đã phát động thi đua (chỉ tiêu T1A, T1B). "
+        "Chỉ những dòng thay đổi được ghi, mỗi dòng là một phiên bản mới; không dòng nào bị sửa hay xóa."
+    )
+    edited = st.data_editor(
+        base,
+        key=PLAN_KEY,
+        num_rows="fixed",
+        hide_index=True,
+        width="stretch",
+        height="content",
+        placeholder="",
+        disabled=["Mã đơn vị", "Tên đơn vị", "Cấp"],
+        column_config={
+            "Mã đơn vị": st.column_config.TextColumn(width=80, pinned=True),
+            "Tên đơn vị": st.column_config.TextColumn(width=260),
+            "Có kế hoạch": st.column_config.CheckboxColumn(width=112, help="Đã ban hành kế hoạch thi đua năm"),
+            "Đã phát động": st.column_config.CheckboxColumn(width=118, help="Đã tổ chức phát động thi đua"),
+            "Số, ký hiệu văn bản": st.column_config.TextColumn(width=150, max_chars=100),
+            "Ngày ban hành": st.column_config.DateColumn(width=120, format="DD/MM/YYYY", max_value=today),
+            "Ghi chú": st.column_config.TextColumn(width=200, max_chars=500),
+            "Cấp": st.column_config.TextColumn(width=120),
+        },
+    )
+    changes = plan_changes(stored, edited)
+    book[ctx] = changes
+    b1, b2, b3 = st.columns([1, 1, 3])
+    save = b1.button("Lưu kế hoạch", type="primary", disabled=not changes, key="plan_save",
+                     icon=":material/save:")
+    if b2.button("Bỏ thay đổi", disabled=not changes, key="plan_discard"):
+        book.pop(ctx, None)
+        st.session_state.pop(PLAN_KEY, None)
+        st.rerun()
+    b3.caption(f"{len(changes)} đơn vị có thay đổi chưa lưu." if changes else "Chưa có thay đổi.")
+    if save and changes:
+        result = forms.save(f"plan:{ctx}", "KeHoach", plan_rows(year, changes), user)
+        if result is not None:
+            book.pop(ctx, None)
+            st.session_state.pop(PLAN_KEY, None)
+            forms.flash(forms.saved_message(result, f"Kế hoạch năm {year} của {len(changes)} đơn vị"))
+            st.rerun()
+
+
+# --- Phong trào: launch, sơ kết, tổng kết --------------------------------------------------
+def movement_section(ds: Dataset, user: User) -> None:
+    units = forms.writable_units(ds, user)
+    label = forms.unit_label(ds)
+    st.subheader("Phát động phong trào")
+    with st.form("pt_form", clear_on_submit=False, border=True):
+        c1, c2 = st.columns([2, 1])
+        name = c1.text_input("Tên phong trào *", key="f_pt_name",
+                             placeholder="Ví dụ: Lao động giỏi, lao động sáng tạo")
+        code = c2.text_input("Mã phong trào", key="f_pt_code", help="Để trống: ứng dụng tự đặt mã.")
+        c3, c4 = st.columns([2, 1])
+        unit = c3.selectbox("Đơn vị phát động *", units, format_func=label, key="f_pt_unit")
+        audience = c4.selectbox("Đối tượng", [NONE, *S.AUDIENCES], key="f_pt_audience")
+        c5, c6, c7, c8 = st.columns(4)
+        st.session_state.setdefault("f_pt_launched", clock.today())
+        launched = c5.date_input("Ngày phát động *", key="f_pt_launched", format="DD/MM/YYYY")
+        end_year = c6.number_input("Năm kết thúc", min_value=2000, max_value=2100, value=None, step=1,
+                                   key="f_pt_end", help="Để trống: năm phát động.")
+        mid_due = c7.date_input("Hạn sơ kết", value=None, key="f_pt_mid_due", format="DD/MM/YYYY")
+        final_due = c8.date_input("Hạn tổng kết", value=None, key="f_pt_final_due", format="DD/MM/YYYY",
+                                  help="Để trống: 31/12 của năm kết thúc.")
+        submitted = st.form_submit_button("Phát động", type="primary")
+    if submitted:
+        launched_d = forms.date_or_none(launched)
+        inputs = dict(name=name, code=code, unit=unit, audience=audience, launched=launched_d,
+                      end_year=end_year, mid_due=mid_due, final_due=final_due)
+        scope = "pt:new"
+        p = forms.pending(scope, [inputs])
+        if not code.strip() and "code" not in p:
+            year = launched_d.year if launched_d else clock.today().year
+            p["code"] = forms.next_code(ds, "PhongTrao", f"PT{year}-{unit}-")
+        row = {
+            "movement": code.strip() or p["code"], "name": name, "unit": unit,
+            "audience": None if audience == NONE else audience, "launched": launched_d,
+            "end_year": int(end_year) if end_year else None,
+            "mid_due": forms.date_or_none(mid_due), "final_due": forms.date_or_none(final_due),
+        }
+        result = forms.save(scope, "PhongTrao", [row], user, write_id=p["id"])
+        if result is not None:
+            forms.clear("f_pt_")
+            forms.flash(forms.saved_message(result, f"Đã phát động phong trào «{name}» (mã {row['movement']})"))
+            st.rerun()
+
+    st.subheader("Sơ kết, tổng kết")
+    cur = forms.records_for(ds, user, "PhongTrao")
+    if not len(cur):
+        st.caption("Chưa có phong trào nào trong phạm vi của bạn.")
+        return
+    cur = cur.sort_values("launched", ascending=False)
+    options = list(cur["movement"])
+    names = dict(zip(cur["movement"], cur["name"], strict=True))
+    mv = st.selectbox("Phong trào", options, key="pt_pick",
+                      format_func=lambda m: f"{m} — {names.get(m, '')}")
+    rec = forms.current_row(ds, "PhongTrao", {"movement": mv})
+    if rec is None:
+        return
+    st.caption(
+        f"Phát động {day(rec['launched'])} · hạn sơ kết {day(rec['mid_due'])} · đã sơ kết {day(rec['mid_held'])} · "
+        f"hạn tổng kết {day(rec['final_due'])} · đã tổng kết {day(rec['final_held'])} · "
+        f"{rec.get('status') or S.MOVEMENT_RUNNING}"
+    )
+    with st.form("rv_form", clear_on_submit=False):
+        c1, c2, c3 = st.columns(3)
+        mid = c1.date_input("Ngày sơ kết", value=rec["mid_held"], key=f"f_rv_mid_{mv}", format="DD/MM/YYYY")
+        fin = c2.date_input("Ngày tổng kết", value=rec["final_held"], key=f"f_rv_final_{mv}", format="DD/MM/YYYY")
+        statuses = list(S.MOVEMENT_STATUSES)
+        status = c3.selectbox("Trạng thái", statuses, key=f"f_rv_status_{mv}",
+                              index=statuses.index(rec.get("status") or S.MOVEMENT_RUNNING))
+        submitted = st.form_submit_button("Ghi nhận", type="primary")
+    if submitted:
+        row = rec | {"mid_held": forms.date_or_none(mid), "final_held": forms.date_or_none(fin), "status": status}
+        result = forms.save(f"rv:{mv}", "PhongTrao", [row], user)
+        if result is not None:
+            forms.clear("f_rv_")
+            forms.flash(forms.saved_message(result, f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}"))
+            st.rerun()
+
+
+# --- Khen thưởng ---------------------------------------------------------------------------
+AWARD_LIST_COLUMNS = ["Tên người hoặc tập thể", "Chức vụ", "Mã đơn vị", "Nhóm đối tượng", "Giới tính", "Thành tích"]
+
+
+def _award_common(prefix: str, ds: Dataset, user: User) -> dict[str, Any]:
+    """The fields a whole decision shares; returns values keyed by header."""
+    c1, c2, c3 = st.columns(3)
+    no = c1.text_input("Số quyết định", key=f"{prefix}no", placeholder="Ví dụ: 125/QĐ-LĐLĐ")
+    decided = c2.date_input("Ngày quyết định *", value=None, key=f"{prefix}decided", format="DD/MM/YYYY")
+    level = c3.selectbox("Cấp khen", [NONE, *S.AWARD_LEVELS], key=f"{prefix}level")
+    c4, c5, c6 = st.columns(3)
+    form = c4.selectbox("Hình thức *", S.AWARD_FORMS, index=None, accept_new_options=True, key=f"{prefix}form",
+                        placeholder="Chọn hoặc gõ hình thức khác")
+    kind = c5.selectbox("Loại khen thưởng", S.AWARD_TYPES, key=f"{prefix}type")
+    subject = c6.selectbox("Đối tượng *", S.SUBJECTS, key=f"{prefix}subject")
+    mv = forms.records_for(ds, user, "PhongTrao")
+    mv_opts = [NONE, *mv["movement"]] if len(mv) else [NONE]
+    movement = st.selectbox("Thuộc phong trào", mv_opts, key=f"{prefix}movement")
+    return {
+        "Số quyết định": no or None, "Ngày quyết định": forms.date_or_none(decided),
+        "Cấp khen": None if level == NONE else level, "Hình thức": form, "Loại khen thưởng": kind,
+        "Đối tượng": subject, "Mã phong trào": None if movement == NONE else movement,
+    }
+
+
+def award_section(ds: Dataset, user: User) -> None:
+    units = forms.writable_units(ds, user)
+    mode = st.radio("Cách nhập", ["Từng người", "Cả danh sách của một quyết định"], horizontal=True,
+                    key="f_kt_mode")
+    if mode == "Từng người":
+        with st.form("kt_form", clear_on_submit=False):
+            common = _award_common("f_kt_", ds, user)
+            c1, c2, c3 = st.columns(3)
+            who = c1.text_input("Tên người hoặc tập thể *", key="f_kt_name")
+            unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_kt_unit")
+            position = c3.text_input("Chức vụ", key="f_kt_position")
+            c4, c5, c6 = st.columns(3)
+            group = c4.selectbox("Nhóm đối tượng", [NONE, *S.GROUPS], key="f_kt_group",
+                                 help="Bắt buộc với khen thưởng cá nhân (chỉ tiêu T3).")
+            gender = c5.selectbox("Giới tính", [NONE, *S.GENDERS], key="f_kt_gender")
+            value = c6.text_input("Giá trị làm lợi (đồng)", key="f_kt_value")
+            achievement = st.text_area("Thành tích", key="f_kt_achievement", height=80)
+            submitted = st.form_submit_button("Thêm khen thưởng", type="primary")
+        if submitted:
+            row = common | {
+                "Tên người hoặc tập thể": who, "Mã đơn vị": unit, "Chức vụ": position or None,
+                "Nhóm đối tượng": None if group == NONE else group, "Giới tính": None if gender == NONE else gender,
+                "Giá trị làm lợi (đồng)": value or None, "Thành tích": achievement or None,
+            }
+            row["Mã khen thưởng"] = importer.award_code(row["Số quyết định"], row["Ngày quyết định"], who, unit,
+                                                        row["Hình thức"])
+            result = forms.save("kt:one", "KhenThuong", [row], user)
+            if result is not None:
+                forms.clear("f_kt_")
+                forms.flash(forms.saved_message(result, f"Đã thêm khen thưởng cho «{who}»"))
+                st.rerun()
+        return
+
+    st.caption("Nhập các thông tin chung của quyết định, rồi dán danh sách từ bảng tính (chọn các ô, Ctrl+C, "
+               "Ctrl+V). Mỗi dòng một người hoặc tập thể, các cột theo thứ tự: "
+               + " | ".join(AWARD_LIST_COLUMNS) + ". Có thể dán kèm dòng tiêu đề.")
+    common = _award_common("f_kl_", ds, user)
+    text = st.text_area("Danh sách (dán từ bảng tính)", key="f_kl_text", height=180)
+    if not text.strip():
+        return
+    grid, first = importer.grid_from_text(text, "KhenThuong", columns=AWARD_LIST_COLUMNS)
+    grid = importer.fill_award_codes(importer.with_values(grid, common))
+    checked = importer.check(ds, "KhenThuong", grid, user.email, source="danh sách dán", first_row=first)
+    _show_check(checked, what="dòng của danh sách")
+    if st.button(f"Ghi {len(checked.rows)} khen thưởng", type="primary", disabled=not checked.ok, key="kl_save"):
+        result = forms.save("kt:list", "KhenThuong", checked.rows, user)
+        if result is not None:
+            forms.clear("f_kl_")
+            forms.flash(forms.saved_message(result, f"Đã thêm {len(checked.rows)} khen thưởng"))
+            st.rerun()
+
+
+def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
+    n, bad = len(checked.rows), checked.bad_lines
+    if checked.ok:
+        st.success(f"{n} {what} hợp lệ, sẵn sàng ghi"
+                   + (f" ({len(checked.warnings)} cảnh báo, xem bên dưới)." if checked.warnings else "."))
+    else:
+        where = f" — dòng {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''}" if bad else ""
+        st.error(f"Có lỗi ở {len(bad) or len(checked.errors)} dòng{where}. Chưa ghi dòng nào: sửa hết lỗi rồi "
+                 "kiểm tra lại (tất cả hoặc không dòng nào).", icon=":material/block:")
+    if checked.problems:
+        st.dataframe(checked.report(), hide_index=True, width="stretch")
+
+
+# --- Cán bộ ---------------------------------------------------------------------------------
+def officer_section(ds: Dataset, user: User) -> None:
+    units = forms.writable_units(ds, user)
+    st.subheader("Phân công cán bộ làm công tác TĐKT")
+    with st.form("cb_form", clear_on_submit=False):
+        c1, c2, c3 = st.columns(3)
+        name = c1.text_input("Họ tên *", key="f_cb_name")
+        unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_cb_unit")
+        code = c3.text_input("Mã cán bộ", key="f_cb_code", help="Để trống: ứng dụng tự đặt mã.")
+        c4, c5, c6 = st.columns(3)
+        position = c4.text_input("Chức vụ", key="f_cb_position")
+        regime = c5.selectbox("Chế độ", [NONE, *S.REGIMES], key="f_cb_regime")
+        st.session_state.setdefault("f_cb_assigned", clock.today())
+        assigned = c6.date_input("Ngày phân công", key="f_cb_assigned", format="DD/MM/YYYY")
+        c7, c8 = st.columns(2)
+        phone = c7.text_input("Điện thoại", key="f_cb_phone")
+        email = c8.text_input("Email", key="f_cb_email")
+        submitted = st.form_submit_button("Phân công", type="primary")
+    if submitted:
+        inputs = dict(name=name, unit=unit, code=code, position=position, regime=regime,
+                      assigned=forms.date_or_none(assigned), phone=phone, email=email)
+        p = forms.pending("cb:new", [inputs])
+        if not code.strip() and "code" not in p:
+            p["code"] = forms.next_code(ds, "CanBo", f"CB-{unit}-")
+        row = {"officer": code.strip() or p["code"], "name": name, "unit": unit, "position": position or None,
+               "regime": None if regime == NONE else regime, "assigned": forms.date_or_none(assigned),
+               "phone": phone or None, "email": email or None}
+        result = forms.save("cb:new", "CanBo", [row], user, write_id=p["id"])
+        if result is not None:
+            forms.clear("f_cb_")
+            forms.flash(forms.saved_message(result, f"Đã phân công cán bộ «{name}» (mã {row['officer']})"))
+            st.rerun()
+
+    st.subheader("Thôi phân công")
+    cur = forms.records_for(ds, user, "CanBo")
+    cur = cur[cur["left"].isna()] if len(cur) else cur
+    if not len(cur):
+        st.caption("Không có cán bộ nào đang được phân công trong phạm vi của bạn.")
+        return
+    labels = {o: f"{o} — {n} ({data_name})" for o, n, data_name in
+              zip(cur["officer"], cur["name"], cur["unit"].map(ds.tree.name), strict=True)}
+    with st.form("cbe_form", clear_on_submit=False):
+        c1, c2 = st.columns([3, 1])
+        officer = c1.selectbox("Cán bộ", list(labels), format_func=lambda o: labels.get(o, o), key="f_cbe_officer")
+        st.session_state.setdefault("f_cbe_left", clock.today())
+        left = c2.date_input("Ngày thôi", key="f_cbe_left", format="DD/MM/YYYY")
+        submitted = st.form_submit_button("Thôi phân công")
+    if submitted:
+        rec = forms.current_row(ds, "CanBo", {"officer": officer})
+        if rec is None:
+            st.error("Không tìm thấy cán bộ này; hãy tải lại trang.")
+            return
+        result = forms.save(f"cbe:{officer}", "CanBo", [rec | {"left": forms.date_or_none(left)}], user)
+        if result is not None:
+            forms.clear("f_cbe_")
+            forms.flash(forms.saved_message(result, f"Đã ghi ngày thôi của cán bộ {officer}"))
+            st.rerun()
+
+
+# --- Nhập từ tệp ----------------------------------------------------------------------------
+def import_section(ds: Dataset, user: User) -> None:
+    tabs = [t.name for t in S.DATA_TABS if forms.may_write(user, t.name)]
+    tab = st.selectbox("Trang dữ liệu", tabs, key="imp_tab", format_func=lambda t: f"{t} — {S.TABS[t].title}")
+    st.download_button(
+        f"Tải tệp mẫu {tab}.xlsx", data=templates.template_workbook_bytes(tab), file_name=f"mau-{tab}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="imp_template",
+        icon=":material/download:",
+    )
+    st.caption("Điền mẫu trong Excel hoặc Google Sheets (các cột có danh sách chọn), rồi tải lên. Ứng dụng kiểm "
+               "tra từng dòng; chỉ khi mọi dòng hợp lệ mới ghi, và ghi tất cả trong một lần.")
+    up = st.file_uploader("Tải tệp đã điền (.xlsx)", type=["xlsx"], key="imp_file")
+    if up is None:
+        return
+    raw = up.getvalue()
+    grid, title, problems = importer.read_xlsx(raw, tab, filename=up.name)
+    if problems:
+        checked = importer.ImportCheck(S.TABS[tab], up.name, problems=problems)
+    else:
+        checked = importer.check(ds, tab, grid, user.email, source=up.name, sheet_title=title)
+    _show_check(checked, what=f"dòng của tệp «{up.name}»")
+    if st.button(f"Ghi {len(checked.rows)} dòng vào {tab}", type="primary", disabled=not checked.ok,
+                 key="imp_save"):
+        result = forms.save(f"imp:{tab}:{up.name}", tab, checked.rows, user)
+        if result is not None:
+            forms.flash(forms.saved_message(result, f"Đã nhập {len(checked.rows)} dòng từ «{up.name}»"))
+            st.rerun()
+
+
+# --- Lịch sử và hủy -------------------------------------------------------------------------
+def history_section(ds: Dataset, user: User) -> None:
+    tabs = [t.name for t in S.DATA_TABS if forms.may_write(user, t.name)]
+    c1, c2, c3 = st.columns([2, 1, 2])
+    tab_name = c1.selectbox("Trang", tabs, key="hv_tab", format_func=lambda t: f"{t} — {S.TABS[t].title}")
+    tab = S.TABS[tab_name]
+    year: int | None = None
+    if "year" in [c.attr for c in tab.columns]:
+        years = list(range(clock.today().year + 1, 2019, -1))
+        year = int(c2.selectbox("Năm", years, index=years.index(clock.today().year), key="hv_year"))
+    query = c3.text_input("Tìm (mã, tên)", key="hv_query")
+    recs = forms.records_for(ds, user, tab_name, year=year, query=query)
+    if not len(recs):
+        st.caption("Không có bản ghi nào phù hợp.")
+        return
+    limit = 500
+    shown = recs.head(limit)
+    # labels carry the key, so they are unique and a choice survives the list changing
+    keys = {forms.record_label(ds, tab, row): {a: row[a] for a in tab.key_attrs} for _, row in shown.iterrows()}
+    if len(recs) > limit:
+        st.caption(f"Hiện {limit} trong {len(recs)} bản ghi; gõ vào ô tìm để thu hẹp.")
+    label = st.selectbox("Bản ghi", list(keys), key="hv_pick")
+    if label is None:
+        return
+    key = {k: (v.item() if hasattr(v, "item") else v) for k, v in keys[label].items()}
+    forms.history_and_void(ds, user, tab_name, key, label=label, slot="hv")
+
+
+# --- the page -------------------------------------------------------------------------------
+def render() -> None:
+    user = auth.require_user(S.ROLE_OFFICER, S.ROLE_ADMIN)
+    ds = data.get_dataset()
+    st.title("Nhập liệu")
+    scope = "toàn tỉnh" if user.role == S.ROLE_ADMIN else f"{ds.tree.name(user.unit)} và các đơn vị trực thuộc"
+    st.caption(f"{user.name} · {user.role} · ghi được dữ liệu của {scope}.")
+    if data.is_demo():
+        st.info("Dữ liệu minh họa — mọi thay đổi chỉ ghi vào bản minh họa.", icon=":material/science:")
+    forms.show_flash()
+    t_plan, t_mv, t_kt, t_cb, t_imp, t_hist = st.tabs(
+        ["Kế hoạch năm", "Phong trào", "Khen thưởng", "Cán bộ", "Nhập từ tệp", "Lịch sử, hủy"]
+    )
+    with t_plan:
+        plan_section(ds, user)
+    with t_mv:
+        movement_section(ds, user)
+    with t_kt:
+        award_section(ds, user)
+    with t_cb:
+        officer_section(ds, user)
+    with t_imp:
+        import_section(ds, user)
+    with t_hist:
+        history_section(ds, user)
+
+
+render()

@@ -1,40 +1,48 @@
-"""Tổng quan: every indicator for a year, scope and as-of date."""
+"""Tổng quan: every indicator for a scope, year and as-of date; what is behind; charts."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from components import data
-from components.fmt import day, pct
-from indicators.core import SHORT
-from sheets import clock
+from components import banner, cards, charts, data
+from indicators import dashboard as D
+from indicators.core import NAMES, SHORT
 
 
 def render() -> None:
     st.title("Tổng quan")
     ds = data.get_dataset()
-    if data.is_demo():
-        st.info("Dữ liệu minh họa — không phải số liệu thật của tỉnh.", icon="🧪")
-    today = clock.today()
-    years = list(range(today.year, 2019, -1))
-    c1, c2 = st.columns(2)
-    year = c1.selectbox("Năm", years, index=0, key="year")
-    as_of = c2.date_input("Tính đến ngày", value=today, format="DD/MM/YYYY", key="as_of")
-    if not isinstance(as_of, date):
-        as_of = today
-    res = data.get_results(int(year), as_of, None)
-    st.caption(f"Số liệu năm {res.year}, tính đến {day(res.end)} · phạm vi {ds.tree.name(res.scope)}")
-    cols = st.columns(4)
-    for n, ind in enumerate(res.indicators):
-        with cols[n % 4]:
-            verdict = "—" if ind.met is None else ("Đạt" if ind.met else "Chưa đạt")
-            st.metric(
-                f"{ind.code} · {SHORT[ind.code]}",
-                pct(ind.percent),
-                f"{ind.numerator}/{ind.denominator} · ngưỡng {pct(ind.threshold, 0)} · {verdict}",
-                delta_color="off",
+    banner.freshness(ds)
+    f = banner.filters(ds)
+    res = data.get_results(f.year, f.as_of, f.scope)
+    prev_as_of = D.year_earlier(f.as_of)
+    prev = data.get_results(f.year - 1, prev_as_of, f.scope)
+    trend = D.trend_frame([data.get_results(y, f.as_of, f.scope) for y in D.years_until(f.year)])
+    with banner.guard("các chỉ tiêu"):
+        cards.card_grid(res, changes=D.changes(res, prev), prev_as_of=prev_as_of)
+
+    with banner.guard("danh sách cần đôn đốc"):
+        cards.follow_up_panel(D.follow_ups(res))
+
+    st.subheader("Biểu đồ theo chỉ tiêu")
+    province = data.get_results(f.year, f.as_of, ds.tree.root)
+    compare = D.compare_units(ds, province)
+    codes = [i.code for i in res.indicators]
+    tabs = st.tabs(codes, key="chart_tab", on_change="rerun")
+    for code, tab in zip(codes, tabs, strict=True):
+        with tab:
+            if tab.open is False:
+                continue
+            st.markdown(f"**{code} · {SHORT[code]}** — {NAMES[code]}")
+            left, right = st.columns(2)
+            with left, banner.guard("biểu đồ so sánh"):
+                st.altair_chart(charts.compare_chart(compare, code, highlight=None if f.scope == ds.tree.root else f.scope), width="stretch")
+            with right, banner.guard("biểu đồ qua các năm"):
+                st.altair_chart(charts.trend_chart(trend, code), width="stretch")
+            st.caption(
+                "So sánh các liên đoàn lao động huyện, thành phố và công đoàn ngành trên toàn tỉnh"
+                + ("" if f.scope == ds.tree.root else f"; đơn vị đang xem được tô đậm ({ds.tree.name(f.scope)})")
+                + f". Đường qua các năm tính cho phạm vi đang xem, mỗi năm đến 31/12 hoặc đến {f.as_of:%d/%m/%Y}."
             )
 
 

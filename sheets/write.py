@@ -80,6 +80,17 @@ def _concerned_unit(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
     return None
 
 
+def record_owners(ds: Dataset, tab: S.Tab) -> dict[tuple[Any, ...], str]:
+    """Key -> the unit its current (winning) version concerns, for tabs whose key does not
+    include the unit (a movement, award, officer or course code is province-wide)."""
+    if not tab.unit_attr or tab.registry_only or tab.unit_attr in tab.key_attrs:
+        return {}
+    v = ds.versions[tab.name]
+    w = v[v["_winner"]]
+    keys = zip(*(w[a] for a in tab.key_attrs), strict=True)
+    return {tuple(k): str(u) for k, u in zip(keys, w[tab.unit_attr], strict=True)}
+
+
 def append(
     store: Store,
     tab_name: str,
@@ -104,6 +115,7 @@ def append(
     allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
+    owners = record_owners(ds, tab) if allowed is not None else {}
     for i, row in frame.iterrows():
         line = int(row["_row"])
         unit = _concerned_unit(ds, tab, row)
@@ -132,6 +144,14 @@ def append(
             raise PermissionDenied(
                 f"Tài khoản «{user.email}» chỉ được ghi dữ liệu của đơn vị {ds.tree.name(user.unit)} "
                 f"và các đơn vị trực thuộc; «{unit}» nằm ngoài phạm vi đó."
+            )
+        # a new version of a record replaces the old one: the old one must be the actor's too
+        owner = owners.get(tuple(row[a] for a in tab.key_attrs))
+        if allowed is not None and owner is not None and owner not in allowed:
+            shown = " / ".join(str(row[a]) for a in tab.key_attrs)
+            raise PermissionDenied(
+                f"Mã «{shown}» đã là bản ghi của đơn vị {ds.tree.name(owner)}, nằm ngoài phạm vi của tài khoản "
+                f"«{user.email}»; không thể ghi đè hay hủy bản ghi đó. Hãy dùng mã khác."
             )
         targets[ds.home_sheet(unit)].append(int(str(i)))
     bad_rows = len(rows) - len(frame)

@@ -16,6 +16,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from sheets.sources import build_demo_store
 
     os.environ["TDKT_TODAY"] = TODAY
+    os.environ["TDKT_ALLOW_ACT_AS"] = "1"  # tests act as users via session_state["actor"] on sqlite copies
     os.environ.pop("TDKT_SOURCE", None)
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     os.environ["TDKT_DEMO_PATH"] = str(path)

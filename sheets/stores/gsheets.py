@@ -79,6 +79,9 @@ _URL_KEY = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 _PARAM_KEY = re.compile(r"[?&#]key=([a-zA-Z0-9_-]+)")
 _BARE_KEY = re.compile(r"[a-zA-Z0-9_-]+")
 UPDATE_CHUNK_ROWS = 2000
+# A header row read by a write-id check is reused by the append that follows within this many
+# seconds (if no write of ours changed that tab's header meanwhile): one request less a submission.
+HEADER_REUSE_SECONDS = 10.0
 
 
 # --- keys, ranges, cells ---------------------------------------------------------------
@@ -294,7 +297,7 @@ class GSheetsStore:
         rng: random.Random | None = None,
         clock: Callable[[], float] = time.monotonic,
         read_mode: str = "grid",
-        max_workers: int = 8,
+        max_workers: int = 32,  # a province's linked spreadsheets go out in one parallel wave
         outage_retry: float = 30.0,
         links: Mapping[str, str] | None = None,
         service_account_email: str | None = None,
@@ -340,6 +343,9 @@ class GSheetsStore:
         self._meta: dict[str, _Meta] = {}
         self._flight: dict[str, threading.Lock] = {}
         self._write_locks: dict[str, threading.Lock] = {}
+        # (key, tab title) -> header row read by a write-id check, when, and the header generation then
+        self._checked_headers: dict[tuple[str, str], tuple[list[Cell], float, int]] = {}
+        self._header_gen: dict[str, int] = {}  # bumped (under the write lock) whenever we change a header
         self._names: dict[str, str] = {key: key}  # key -> the name it was first asked by
 
     # --- construction from secrets ------------------------------------------------------
@@ -610,6 +616,9 @@ class GSheetsStore:
                     self._cache.pop(k, None)
             for k in keys:
                 self._gen[k] = self._gen.get(k, 0) + 1
+            done = set(keys)  # a checked header serves only the append right after its check
+            for ck in [ck for ck in self._checked_headers if ck[0] in done]:
+                del self._checked_headers[ck]
 
     # --- names ----------------------------------------------------------------------------
 
@@ -699,6 +708,25 @@ class GSheetsStore:
         finally:
             self.invalidate(sheet)
 
+    def _take_checked_header(self, key: str, title: str) -> list[Cell] | None:
+        """The header row a write-id check read moments ago, if no write of ours has changed that
+        header since (call with the write lock held). Used once."""
+        with self._lock:
+            got = self._checked_headers.pop((key, title), None)
+            gen = self._header_gen.get(key, 0)
+        if got is None:
+            return None
+        header, at, header_gen = got
+        if header_gen != gen or not 0 <= self._clock() - at <= HEADER_REUSE_SECONDS:
+            return None
+        return header
+
+    def _header_changed(self, key: str) -> None:
+        with self._lock:
+            self._header_gen[key] = self._header_gen.get(key, 0) + 1
+            for k in [k for k in self._checked_headers if k[0] == key]:
+                del self._checked_headers[k]
+
     def _header_row(self, key: str, title: str) -> list[Cell]:
         resp = self._call(lambda: self._http.values_get(key, f"{quote_title(title)}!1:1", params=dict(VALUE_PARAMS)))
         rows = grid_from_values(resp.get("values"))
@@ -724,7 +752,9 @@ class GSheetsStore:
                     meta, fetched_now = self._metadata(key, fresh=True)  # someone added it meanwhile
                     continue
             try:
-                existing = self._header_row(key, title)
+                existing = self._take_checked_header(key, title)
+                if existing is None:
+                    existing = self._header_row(key, title)
                 full, index = merge_header(existing, wanted)
                 used = len(existing)
                 if len(full) > used:
@@ -770,6 +800,7 @@ class GSheetsStore:
                 },
             ]
         }
+        self._header_changed(key)
         self._call(lambda: self._http.batch_update(key, body))
         with self._lock:
             self._meta.pop(key, None)
@@ -792,6 +823,7 @@ class GSheetsStore:
                 }
             }
         )
+        self._header_changed(key)
         self._call(lambda: self._http.batch_update(key, {"requests": requests_}))
         tm.cols = max(tm.cols, need)
 
@@ -825,9 +857,14 @@ class GSheetsStore:
                     return  # the lost answer had landed
 
     def _write_ids(self, key: str, title: str) -> set[str]:
-        """Every ``Mã lần ghi`` in a tab, read fresh (no cache)."""
+        """Every ``Mã lần ghi`` in a tab, read fresh (no cache). The header row comes with it and
+        is kept for the append that usually follows (``_take_checked_header``)."""
+        with self._lock:
+            header_gen = self._header_gen.get(key, 0)
         resp = self._call(lambda: self._http.values_get(key, quote_title(title), params=dict(VALUE_PARAMS)))
         grid = grid_from_values(resp.get("values"))
+        with self._lock:
+            self._checked_headers[(key, title)] = (list(grid[0]) if grid else [], self._clock(), header_gen)
         if not grid:
             return set()
         cols = [i for i, h in enumerate(grid[0]) if h is not None and fold(str(h)) == WRITE_ID_FOLDED]
@@ -836,23 +873,26 @@ class GSheetsStore:
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         key = self._key(sheet)
         try:
-            meta, fetched_now = self._metadata(key)
-            title = _match_title(meta, tab)
-            if title is None and not fetched_now:
-                meta, fetched_now = self._metadata(key, fresh=True)
+            # under the write lock: no header change of ours is half done while the tab is read,
+            # so the header row read here can serve the append that follows
+            with self._named_lock(self._write_locks, key):
+                meta, fetched_now = self._metadata(key)
                 title = _match_title(meta, tab)
-            if title is None:
-                return False
-            try:
-                ids = self._write_ids(key, title)
-            except APIError as exc:
-                if _status(exc) != 400:
-                    raise
-                meta, _ = self._metadata(key, fresh=True)
-                title = _match_title(meta, tab)
+                if title is None and not fetched_now:
+                    meta, fetched_now = self._metadata(key, fresh=True)
+                    title = _match_title(meta, tab)
                 if title is None:
                     return False
-                ids = self._write_ids(key, title)
+                try:
+                    ids = self._write_ids(key, title)
+                except APIError as exc:
+                    if _status(exc) != 400:
+                        raise
+                    meta, _ = self._metadata(key, fresh=True)
+                    title = _match_title(meta, tab)
+                    if title is None:
+                        return False
+                    ids = self._write_ids(key, title)
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet)) from exc
         return str(write_id).strip() in ids
@@ -864,6 +904,7 @@ class GSheetsStore:
         cols_needed = max((len(r) for r in grid), default=1) or 1
         try:
             with self._named_lock(self._write_locks, key):
+                self._header_changed(key)
                 meta, _ = self._metadata(key, fresh=True)
                 title = _match_title(meta, tab)
                 if title is None:
@@ -937,6 +978,7 @@ class GSheetsStore:
         done: list[str] = []
         try:
             with self._named_lock(self._write_locks, key):
+                self._header_changed(key)
                 resp = self._call(lambda: self._http.spreadsheets_get(key, params={"fields": SETUP_FIELDS}))
                 sheets = resp.get("sheets", [])
                 meta = self._remember_meta(key, sheets)

@@ -1,0 +1,114 @@
+"""Tables in Vietnamese style (dates dd/mm/yyyy, 1.234, 87,5 %), gaps in colour, and the
+.xlsx / .csv downloads (neutralised, SPEC 5)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pandas.io.formats.style import Styler
+
+from components.fmt import day, num, pct
+from reports.export import to_csv_bytes, to_xlsx_bytes
+
+BAD = "background-color: #fdecea; color: #b71c1c"
+WARN = "background-color: #fff4e5; color: #8a4b00"
+GOOD = "color: #1b5e20"
+YES_NO = ("Có", "Chưa")
+STYLER_MAX_ROWS = 5000  # beyond this, plain column formats (fast) instead of a Styler
+
+
+def column_config(df: pd.DataFrame) -> dict[str, Any]:
+    """Per-column display: dates dd/mm/yyyy, booleans as ticks (``as_words`` for words),
+    integers plain, links."""
+    out: dict[str, Any] = {}
+    for col in df.columns:
+        s = df[col]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            out[col] = st.column_config.DateColumn(col, format="DD/MM/YYYY")
+        elif pd.api.types.is_bool_dtype(s):
+            out[col] = st.column_config.CheckboxColumn(col)
+        elif pd.api.types.is_integer_dtype(s):
+            out[col] = st.column_config.NumberColumn(col, format="%d")
+        elif col == "Liên kết":
+            out[col] = st.column_config.LinkColumn(col, display_text="Mở ô")
+    return out
+
+
+def as_words(df: pd.DataFrame, columns: Iterable[str], words: tuple[str, str] = YES_NO) -> pd.DataFrame:
+    """Yes/no columns as words ("Có"/"Chưa"): a table shows, sorts and downloads them as text."""
+    yes, no = words
+    return df.assign(**{c: df[c].map({True: yes, False: no}) for c in columns if c in df})
+
+
+def vn_styler(
+    df: pd.DataFrame,
+    *,
+    percents: Iterable[str] = (),
+    numbers: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    yes_no: Iterable[str] = (),
+    words: tuple[str, str] = YES_NO,
+    colours: Mapping[str, Callable[[Any], str]] | None = None,
+) -> Styler:
+    """Vietnamese display values over the real ones (so sorting stays numeric), and a CSS
+    colour per cell where ``colours[col](value)`` says so."""
+    fmt: dict[str, Callable[[Any], str]] = {}
+    for c in percents:
+        fmt[c] = lambda v: pct(None if pd.isna(v) else float(v))
+    for c in numbers:
+        fmt[c] = lambda v: "—" if pd.isna(v) else num(v)
+    for c in dates:
+        fmt[c] = lambda v: "—" if pd.isna(v) else day(v)
+    yes, no = words
+    for c in yes_no:  # for text-typed yes/no columns; a bool column shows as a tick box anyway
+        fmt[c] = lambda v: yes if bool(v) else no
+    styler = df.style.format(fmt, na_rep="—")  # type: ignore[arg-type]
+    for col, fn in (colours or {}).items():
+        if col in df:
+            styler = styler.map(fn, subset=[col])
+    return styler.hide(axis="index")
+
+
+def show_frame(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    height: int | str = "auto",
+    styler: Styler | None = None,
+    config: Mapping[str, Any] | None = None,
+) -> None:
+    """``st.dataframe`` with Vietnamese column formats; a Styler when one is given and the
+    table is small enough to style quickly."""
+    styled = styler is not None and len(df) <= STYLER_MAX_ROWS
+    cfg = column_config(df)
+    cfg.update(config or {})
+    data: Any = styler if styled else df
+    st.dataframe(data, hide_index=True, column_config=cfg, key=key, height=height)  # type: ignore[arg-type]
+
+
+def file_stem(*parts: object) -> str:
+    """An ASCII file name from Vietnamese parts: ``don-vi-BABE-2026``."""
+    from sheets.text import fold
+
+    text = "-".join(str(p) for p in parts if p not in (None, ""))
+    folded = fold(text)
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in folded).strip("-").replace("--", "-") or "bang"
+
+
+def downloads(df: pd.DataFrame, *, stem: str, sheet: str, key: str) -> None:
+    """Two buttons: .xlsx and .csv of exactly the table shown (after filters). The files are
+    made only when a button is clicked."""
+    frame = df.copy()
+    with st.container(horizontal=True, gap="small", key=f"{key}-downloads"):
+        st.download_button(
+            "Tải .xlsx", lambda: to_xlsx_bytes(frame, sheet), file_name=f"{stem}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            key=f"{key}-xlsx", icon=":material/download:", on_click="ignore",
+        )
+        st.download_button(
+            "Tải .csv", lambda: to_csv_bytes(frame), file_name=f"{stem}.csv", mime="text/csv",
+            key=f"{key}-csv", icon=":material/download:", on_click="ignore",
+        )
