@@ -15,7 +15,12 @@ import requests
 
 from tests.fakes.fake_sheets import FakeSheets, Formula, make_client, make_session
 
-RECORDINGS = Path(__file__).resolve().parents[2] / "shared" / "google-sheets-recordings"
+# ../shared beside the checkout; a clone elsewhere falls back to the workplace copy
+RECORDINGS = next(
+    (p for p in (Path(__file__).resolve().parents[2] / "shared" / "google-sheets-recordings",
+                 Path("/work/shared/google-sheets-recordings")) if p.is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "google-sheets-recordings",
+)
 IDS = ("sheetId", "protectedRangeId")
 
 
