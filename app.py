@@ -9,20 +9,20 @@ from components import auth, forms
 st.set_page_config(page_title="TĐKT tracker", page_icon="🏅", layout="wide")
 
 READ = [
-    st.Page("pages/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True, url_path="tong-quan"),
-    st.Page("pages/don_vi.py", title="Đơn vị", icon=":material/account_tree:", url_path="don-vi"),
-    st.Page("pages/phong_trao.py", title="Phong trào", icon=":material/flag:", url_path="phong-trao"),
-    st.Page("pages/khen_thuong.py", title="Khen thưởng", icon=":material/military_tech:", url_path="khen-thuong"),
-    st.Page("pages/dao_tao.py", title="Đào tạo", icon=":material/school:", url_path="dao-tao"),
-    st.Page("pages/dien_hinh.py", title="Điển hình", icon=":material/star:", url_path="dien-hinh"),
-    st.Page("pages/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
-    st.Page("pages/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
+    st.Page("views/tong_quan.py", title="Tổng quan", icon=":material/dashboard:", default=True, url_path="tong-quan"),
+    st.Page("views/don_vi.py", title="Đơn vị", icon=":material/account_tree:", url_path="don-vi"),
+    st.Page("views/phong_trao.py", title="Phong trào", icon=":material/flag:", url_path="phong-trao"),
+    st.Page("views/khen_thuong.py", title="Khen thưởng", icon=":material/military_tech:", url_path="khen-thuong"),
+    st.Page("views/dao_tao.py", title="Đào tạo", icon=":material/school:", url_path="dao-tao"),
+    st.Page("views/dien_hinh.py", title="Điển hình", icon=":material/star:", url_path="dien-hinh"),
+    st.Page("views/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
+    st.Page("views/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
 ]
 GROUPS = {
     auth.READ: READ,
-    auth.ENTRY: [st.Page("pages/nhap_lieu.py", title="Nhập liệu", icon=":material/edit_note:", url_path="nhap-lieu")],
-    auth.SETTINGS: [st.Page("pages/cai_dat.py", title="Cài đặt", icon=":material/settings:", url_path="cai-dat")],
-    auth.DENIED: [st.Page("pages/chua_cap_quyen.py", title="Chưa được cấp quyền", icon=":material/lock:",
+    auth.ENTRY: [st.Page("views/nhap_lieu.py", title="Nhập liệu", icon=":material/edit_note:", url_path="nhap-lieu")],
+    auth.SETTINGS: [st.Page("views/cai_dat.py", title="Cài đặt", icon=":material/settings:", url_path="cai-dat")],
+    auth.DENIED: [st.Page("views/chua_cap_quyen.py", title="Chưa được cấp quyền", icon=":material/lock:",
                           url_path="chua-cap-quyen")],
     auth.LOGIN: [st.Page(auth.login_page, title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")],
     auth.SETUP: [st.Page(auth.setup_page, title="Cần cấu hình đăng nhập", icon=":material/build:", url_path="cau-hinh")],

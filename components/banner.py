@@ -20,7 +20,7 @@ from sheets.load import Dataset
 
 log = logging.getLogger(__name__)
 
-PROBLEMS_PAGE = "pages/chat_luong.py"
+PROBLEMS_PAGE = "views/chat_luong.py"
 _MIRROR = "_shared_filter_"  # widget state is per page; the last choice is kept here
 
 

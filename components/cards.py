@@ -24,10 +24,10 @@ UNIT_WORD = {
     "O3": "báo cáo",
 }
 PAGES = {
-    "don_vi": ("pages/don_vi.py", "Đơn vị"),
-    "phong_trao": ("pages/phong_trao.py", "Phong trào"),
-    "khen_thuong": ("pages/khen_thuong.py", "Khen thưởng"),
-    "dao_tao": ("pages/dao_tao.py", "Đào tạo"),
+    "don_vi": ("views/don_vi.py", "Đơn vị"),
+    "phong_trao": ("views/phong_trao.py", "Phong trào"),
+    "khen_thuong": ("views/khen_thuong.py", "Khen thưởng"),
+    "dao_tao": ("views/dao_tao.py", "Đào tạo"),
 }
 MET, MISSED, EMPTY = "met", "missed", "empty"
 

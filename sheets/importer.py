@@ -7,7 +7,7 @@ cells; ``grid_from_text`` does the same for cells pasted from a spreadsheet (tab
 ``write`` then appends every row in one call of the door, so one upload is one write with one
 ``Mã lần ghi``: a retry is never doubled, and nothing is written while any row has an error.
 
-No Streamlit here; ``pages/nhap_lieu.py`` draws the report.
+No Streamlit here; ``views/nhap_lieu.py`` draws the report.
 """
 
 from __future__ import annotations

@@ -108,7 +108,7 @@ def test_unknown_signed_in_email_sees_only_the_denied_page(oidc: None) -> None:
     assert "ai.do@gmail.com" in at.error[0].value
     assert not at.metric  # no figures
     with pytest.raises(ValueError):
-        at.switch_page("pages/tong_quan.py")
+        at.switch_page("views/tong_quan.py")
 
 
 def test_signed_in_administrator_gets_settings_and_a_sign_out_button(oidc: None) -> None:
@@ -116,7 +116,7 @@ def test_signed_in_administrator_gets_settings_and_a_sign_out_button(oidc: None)
     assert not at.exception
     assert any(b.label == "Đăng xuất" for b in at.sidebar.button)
     assert not at.sidebar.selectbox  # no act-as switcher
-    at.switch_page("pages/cai_dat.py").run()
+    at.switch_page("views/cai_dat.py").run()
     assert not at.exception and at.title[0].value == "Cài đặt"
 
 
@@ -124,7 +124,7 @@ def test_signed_in_leader_reads_but_does_not_enter(oidc: None) -> None:
     at = _app(user={"is_logged_in": True, "email": "lanhdao@demo.tdkt.vn"})
     assert at.title[0].value == "Tổng quan"
     with pytest.raises(ValueError):
-        at.switch_page("pages/nhap_lieu.py")
+        at.switch_page("views/nhap_lieu.py")
 
 
 def test_not_signed_in_sees_the_sign_in_page(oidc: None) -> None:
@@ -144,7 +144,7 @@ def test_act_as_refused_on_real_data_without_the_flag(monkeypatch: pytest.Monkey
     assert "chưa cấu hình đăng nhập" in at.error[0].value
     assert not at.sidebar.selectbox and not at.metric
     with pytest.raises(ValueError):
-        at.switch_page("pages/nhap_lieu.py")
+        at.switch_page("views/nhap_lieu.py")
     assert not (tmp_path / "that.sqlite").exists()
 
 
@@ -154,7 +154,7 @@ def test_act_as_allowed_on_real_data_with_the_flag(monkeypatch: pytest.MonkeyPat
     at = _app(actor="quantri@demo.tdkt.vn")
     assert not at.exception
     assert any("dữ liệu thật" in w.value for w in at.sidebar.warning)  # visibly marked
-    at.switch_page("pages/cai_dat.py").run()
+    at.switch_page("views/cai_dat.py").run()
     assert not at.exception and at.title[0].value == "Cài đặt"
 
 
@@ -166,7 +166,7 @@ def test_act_as_flag_from_secrets(monkeypatch: pytest.MonkeyPatch, demo_store: P
     at.session_state["actor"] = "canbo.babe@demo.tdkt.vn"
     at.run()
     assert not at.exception
-    at.switch_page("pages/nhap_lieu.py").run()
+    at.switch_page("views/nhap_lieu.py").run()
     assert at.title[0].value == "Nhập liệu"
 
 
@@ -176,10 +176,10 @@ def test_demo_visitor_lands_as_leader_and_can_switch() -> None:
     assert at.session_state["actor"] == "lanhdao@demo.tdkt.vn"
     assert any("Chế độ minh họa" in i.value for i in at.sidebar.info)
     with pytest.raises(ValueError):  # the leader reads only
-        at.switch_page("pages/nhap_lieu.py")
+        at.switch_page("views/nhap_lieu.py")
     at.sidebar.selectbox(key="_actor_pick").set_value("canbo.babe@demo.tdkt.vn").run()
     assert at.session_state["actor"] == "canbo.babe@demo.tdkt.vn"
-    at.switch_page("pages/nhap_lieu.py").run()
+    at.switch_page("views/nhap_lieu.py").run()
     assert not at.exception and at.title[0].value == "Nhập liệu"
 
 
@@ -187,4 +187,4 @@ def test_act_as_unregistered_email_sees_only_the_denied_page() -> None:
     at = _app(actor="khach@x.vn")
     assert [t.value for t in at.title] == ["Chưa được cấp quyền"]
     with pytest.raises(ValueError):
-        at.switch_page("pages/tong_quan.py")
+        at.switch_page("views/tong_quan.py")

@@ -33,15 +33,15 @@ LEADER = "lanhdao@demo.tdkt.vn"
 ADMIN = "quantri@demo.tdkt.vn"
 OFFICER = "canbo.babe@demo.tdkt.vn"
 TRAINER = "daotao@demo.tdkt.vn"
-READ = ["pages/tong_quan.py", "pages/don_vi.py", "pages/phong_trao.py", "pages/khen_thuong.py", "pages/dao_tao.py",
-        "pages/dien_hinh.py", "pages/bao_cao.py", "pages/chat_luong.py"]
+READ = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/dao_tao.py",
+        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py"]
 ROLE_PAGES = {
     LEADER: READ,
-    ADMIN: [*READ, "pages/nhap_lieu.py", "pages/cai_dat.py"],
-    OFFICER: [*READ, "pages/nhap_lieu.py"],
+    ADMIN: [*READ, "views/nhap_lieu.py", "views/cai_dat.py"],
+    OFFICER: [*READ, "views/nhap_lieu.py"],
     TRAINER: READ,
 }
-MINE = ["pages/tong_quan.py", "pages/don_vi.py", "pages/phong_trao.py", "pages/khen_thuong.py", "pages/chat_luong.py"]
+MINE = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/chat_luong.py"]
 CARD_LINE = re.compile(r"^\*\*([\d.]+)/([\d.]+)\*\* .* · ngưỡng \*\*(.+)\*\*$")
 
 
@@ -228,7 +228,7 @@ def test_charts_per_target_with_threshold_rules() -> None:
 
 
 def test_don_vi_table_filters_and_downloads() -> None:
-    at = app(page="pages/don_vi.py")
+    at = app(page="views/don_vi.py")
     at.selectbox(key="scope").select("BABE").run()
     res = compute(load(open_source("demo")), 2026, clock.today(), "BABE")
     table = at.dataframe[0].value
@@ -247,12 +247,12 @@ def test_don_vi_keeps_the_scope_chosen_on_tong_quan() -> None:
     at = app()
     at.selectbox(key="scope").select("CD").run()
     at.selectbox(key="year").select(2025).run()
-    at.switch_page("pages/don_vi.py").run()
+    at.switch_page("views/don_vi.py").run()
     assert at.selectbox(key="scope").value == "CD" and at.selectbox(key="year").value == 2025
 
 
 def test_phong_trao_timeline_and_filters() -> None:
-    at = app(page="pages/phong_trao.py")
+    at = app(page="views/phong_trao.py")
     at.selectbox(key="year").select(2025).run()
     res = compute(load(open_source("demo")), 2025, clock.today())
     assert len(at.dataframe[0].value) == res["T2"].denominator
@@ -270,7 +270,7 @@ def test_phong_trao_timeline_and_filters() -> None:
 
 
 def test_khen_thuong_breakdowns_and_search() -> None:
-    at = app(page="pages/khen_thuong.py")
+    at = app(page="views/khen_thuong.py")
     at.selectbox(key="year").select(2025).run()
     ds = load(open_source("demo"))
     awards = D.awards_frame(ds, 2025, clock.today(), ds.tree.root)
@@ -288,7 +288,7 @@ def test_khen_thuong_breakdowns_and_search() -> None:
 
 
 def test_chat_luong_lists_every_problem() -> None:
-    at = app(page="pages/chat_luong.py")
+    at = app(page="views/chat_luong.py")
     ds = load(open_source("demo"))
     counts = ds.problem_counts()
     assert len(at.dataframe[0].value) == len(ds.problems)
@@ -307,7 +307,7 @@ def test_chat_luong_links_google_sheets_cells(monkeypatch: pytest.MonkeyPatch) -
         return ds
 
     monkeypatch.setattr(data, "load", as_if_google)
-    at = app(page="pages/chat_luong.py")
+    at = app(page="views/chat_luong.py")
     table = at.dataframe[0].value
     first = table.iloc[0]
     assert first["Liên kết"] == (f"https://docs.google.com/spreadsheets/d/KEY-{first['Bảng tính']}/edit"
@@ -335,8 +335,8 @@ def test_messy_data_never_breaks_a_page(tmp_path: Path, monkeypatch: pytest.Monk
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])
-        for year in (2025, 2020) if page != "pages/chat_luong.py" else ():
+        for year in (2025, 2020) if page != "views/chat_luong.py" else ():
             at.selectbox(key="year").select(year).run()
             assert not at.exception and not at.error, (page, year)
-    at.switch_page("pages/chat_luong.py").run()
+    at.switch_page("views/chat_luong.py").run()
     assert len(at.dataframe[0].value) == len(load(SqliteStore(path)).problems) > 0

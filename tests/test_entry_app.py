@@ -76,7 +76,7 @@ def added(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dic
     return out
 
 
-def entry(actor: str, page: str = "pages/nhap_lieu.py") -> AppTest:
+def entry(actor: str, page: str = "views/nhap_lieu.py") -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["actor"] = actor
     at.run()
@@ -124,8 +124,8 @@ def test_plan_grid_save_moves_t1b_by_the_ticked_units(src: Path) -> None:
     rows = untick_rows(at, 3)
     tick(at, rows)
     assert "3 đơn vị có thay đổi chưa lưu" in " ".join(c.value for c in at.caption)
-    at.switch_page("pages/don_vi.py").run()  # unsaved ticks survive a visit to another page
-    at.switch_page("pages/nhap_lieu.py").run()
+    at.switch_page("views/don_vi.py").run()  # unsaved ticks survive a visit to another page
+    at.switch_page("views/nhap_lieu.py").run()
     assert "3 đơn vị có thay đổi chưa lưu" in " ".join(c.value for c in at.caption)
     shown = at.data_editor[0].value.set_index("Mã đơn vị")
     assert shown.loc[list(rows.values()), "Đã phát động"].all()
@@ -139,7 +139,7 @@ def test_plan_grid_save_moves_t1b_by_the_ticked_units(src: Path) -> None:
     assert {r["Người cập nhật"] for r in written} == {OFFICER}
     assert len({r["Mã lần ghi"] for r in written}) == 1
     # the dashboard shows it at once, for the scope it shows (the province or the officer's unit)
-    at.switch_page("pages/tong_quan.py").run()
+    at.switch_page("views/tong_quan.py").run()
     assert not at.exception
     scope = next((s.value for s in at.selectbox if s.key == "scope"), None)
     now = t1b(src, scope)
@@ -211,8 +211,8 @@ def test_refused_write_outside_subtree_keeps_the_list_and_writes_nothing(src: Pa
     assert at.button(key="kl_save").disabled
     assert rows_of(src, "KhenThuong") == before
     assert at.text_area(key="f_kl_text").value == pasted  # kept on screen
-    at.switch_page("pages/tong_quan.py").run()  # and kept across a visit to another page
-    at.switch_page("pages/nhap_lieu.py").run()
+    at.switch_page("views/tong_quan.py").run()  # and kept across a visit to another page
+    at.switch_page("views/nhap_lieu.py").run()
     assert at.text_area(key="f_kl_text").value == pasted
     assert at.text_input(key="f_kl_no").value == "15/QĐ-LĐLĐ"
     at.text_area(key="f_kl_text").input(pasted.replace("CD001", "BABE002")).run()
@@ -314,14 +314,14 @@ def test_settings_only_for_administrators(src: Path, actor: str) -> None:
     at.session_state["actor"] = actor
     at.run()
     with pytest.raises(ValueError):
-        at.switch_page("pages/cai_dat.py")
+        at.switch_page("views/cai_dat.py")
     if actor != OFFICER:  # Nhập liệu: officers and administrators only
         with pytest.raises(ValueError):
-            at.switch_page("pages/nhap_lieu.py")
+            at.switch_page("views/nhap_lieu.py")
 
 
 def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> None:
-    at = entry(ADMIN, "pages/cai_dat.py")
+    at = entry(ADMIN, "views/cai_dat.py")
     assert at.title[0].value == "Cài đặt"
     health = at.dataframe[0].value
     assert len(health) == len(load(SqliteStore(src)).sheets)

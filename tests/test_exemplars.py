@@ -132,7 +132,7 @@ def metric(at: AppTest, label: str) -> str:
 
 
 def test_dien_hinh_adds_an_exemplar_through_the_form(src: Path) -> None:
-    at = open_page(ADMIN, "pages/dien_hinh.py")
+    at = open_page(ADMIN, "views/dien_hinh.py")
     before = int(metric(at, "Số điển hình"))
     replicated = metric(at, "Đã nhân rộng")
     at.text_input(key="f_dh_add_name").input("Hoàng Văn Mẫu")
@@ -157,7 +157,7 @@ def test_dien_hinh_adds_an_exemplar_through_the_form(src: Path) -> None:
 
 
 def test_dien_hinh_is_read_only_for_leaders(src: Path) -> None:
-    at = open_page(LEADER, "pages/dien_hinh.py")
+    at = open_page(LEADER, "views/dien_hinh.py")
     assert not [b for b in at.button if b.key and str(b.key).startswith("btn_f_dh_")]
     assert any("chỉ được xem" in c.value for c in at.caption)
 
@@ -175,7 +175,7 @@ def status_of(path: Path, unit: str) -> str:
 
 
 def bao_cao(actor: str) -> AppTest:
-    at = open_page(actor, "pages/bao_cao.py")
+    at = open_page(actor, "views/bao_cao.py")
     at.selectbox(key="bc_unit").select("BABE")
     at.selectbox(key="bc_year").select(TODAY.year)
     at.selectbox(key="bc_period").select(S.PERIOD_HALF)

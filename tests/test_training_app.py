@@ -44,7 +44,7 @@ def open_page(actor: str) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["actor"] = actor
     at.run()
-    at.switch_page("pages/dao_tao.py")
+    at.switch_page("views/dao_tao.py")
     at.run()
     assert not at.exception, at.exception
     return at
