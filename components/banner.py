@@ -54,6 +54,19 @@ def _age(loaded: datetime) -> str:
     return f"{int(seconds // 3600)} giờ trước"
 
 
+def stale_message(stale: dict[str, float]) -> str | None:
+    """The banner text when Google stays unreachable and last good reads are shown."""
+    if not stale:
+        return None
+    oldest = max(stale.values())
+    minutes = int(oldest // 60)
+    age = f"{minutes} phút" if minutes < 120 else f"{minutes // 60} giờ"
+    return (
+        f"Không kết nối được Google Sheets. Đang hiển thị dữ liệu đọc được lần cuối của {len(stale)} bảng tính "
+        f"(cũ nhất cách đây {age}). Số liệu có thể chưa cập nhật; hãy bấm «Làm mới» sau ít phút."
+    )
+
+
 def freshness(ds: Dataset, *, link_problems: bool = True) -> None:
     """Where the figures come from, how old they are, how many problems reading found;
     "Làm mới" reads every spreadsheet again."""
@@ -77,6 +90,10 @@ def freshness(ds: Dataset, *, link_problems: bool = True) -> None:
                      help="Đọc lại toàn bộ bảng tính ngay bây giờ"):
             data.refresh()
             st.rerun()
+    stale_sheets = getattr(data.get_store(), "stale_sheets", None)
+    msg = stale_message(stale_sheets() if callable(stale_sheets) else {})
+    if msg:
+        st.warning(msg, icon=":material/cloud_off:")
     if ds.sheet_errors:
         names = ", ".join(sorted(ds.sheet_errors))
         st.warning(f"Không đọc được {len(ds.sheet_errors)} bảng tính ({names}); số liệu của các bảng tính này "

@@ -105,3 +105,24 @@ def test_copy_back_out_of_gsheets_is_exact(tmp_path: Path) -> None:
     assert figures(back, cases) == figures(src, cases)
 
 
+
+
+def test_outage_shows_last_good_data_with_its_age() -> None:
+    from components.banner import stale_message
+
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    t = [1000.0]
+    gs._clock = lambda: t[0]  # type: ignore[attr-defined]
+    gs.ttl = 60
+    good = load(gs)
+    fake.set_faults(error_500=1.0)
+    t[0] += 600  # the cache has expired; Google is down
+    again = load(gs)
+    assert [i.as_json() for i in compute(again, 2025, date(2025, 12, 31)).indicators] == \
+        [i.as_json() for i in compute(good, 2025, date(2025, 12, 31)).indicators]
+    msg = stale_message(gs.stale_sheets())
+    assert msg and "10 phút" in msg and "lần cuối" in msg
+    assert stale_message({}) is None
