@@ -519,12 +519,28 @@ def problem_table(ds: Dataset, gids: dict[tuple[str, str], int] | None = None) -
             "Cách sửa": f["fix"],
         }
     )
-    out["Liên kết"] = problem_links(out, ds.sheet_urls or {}, gids or {})
+    cols = getattr(ds, "col_index", {}) or {}
+    letters = [
+        _col_letter(cols.get((s, t, c), 0)) if isinstance(c, str) else "A"
+        for s, t, c in zip(out["Bảng tính"], out["Trang"], out["Cột"], strict=True)
+    ]
+    out["Liên kết"] = problem_links(out, ds.sheet_urls or {}, gids or {}, pd.Series(letters, index=out.index))
     first = (out["Mức độ"] != SEVERITY_VI["error"]).astype(int)  # errors first, then in sheet order
     return out.iloc[np.argsort(first.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
-def problem_links(table: pd.DataFrame, urls: dict[str, str | None], gids: dict[tuple[str, str], int]) -> pd.Series:
+def _col_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def problem_links(table: pd.DataFrame, urls: dict[str, str | None], gids: dict[tuple[str, str], int],
+                  letters: pd.Series | None = None) -> pd.Series:
     """``cell_link`` for every row at once (None where the spreadsheet has no web address)."""
     web = {k: str(v).split("#", 1)[0] for k, v in urls.items() if isinstance(v, str) and v.startswith("http")}
     base = table["Bảng tính"].map(web)
@@ -532,7 +548,8 @@ def problem_links(table: pd.DataFrame, urls: dict[str, str | None], gids: dict[t
         return pd.Series(None, index=table.index, dtype=object)
     tab = table["Trang"].fillna("").astype(str)
     row = table["Dòng"]
-    cell = ("A" + row.astype("string")).fillna("")
+    col = letters if letters is not None else pd.Series("A", index=table.index)
+    cell = (col.astype("string") + row.astype("string")).fillna("")
     gid = pd.Series(list(zip(table["Bảng tính"], tab, strict=True)), index=table.index).map(gids)
     with_gid = base + "#gid=" + gid.astype("Int64").astype("string") + ("&range=" + cell).where(row.notna(), "")
     quoted_tab = tab.map({t: quote("'" + t.replace("'", "''") + "'", safe="") for t in tab.unique()})

@@ -104,6 +104,8 @@ class Dataset:
     sheet_urls: dict[str, str | None] = field(default_factory=dict)
     sheet_errors: dict[str, str] = field(default_factory=dict)
     own_sheet: dict[str, str] = field(default_factory=dict)  # unit -> its own spreadsheet (store name)
+    tab_gids: dict[tuple[str, str], int] = field(default_factory=dict)  # (spreadsheet, tab) -> gid
+    col_index: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (sheet, tab, header) -> col
     loaded_at: datetime = field(default_factory=clock.now)
 
     def thresholds(self, year: int) -> dict[str, float]:
@@ -327,6 +329,7 @@ def load(store: Store) -> Dataset:
                                 "Kiểm tra nguồn dữ liệu và quyền truy cập."))
     reads: list[SheetRead] = [first]
     parsed: dict[str, list[tuple[ParsedTab, int]]] = defaultdict(list)
+    col_index: dict[tuple[str, str, str], int] = {}
 
     def parse_sheet(read: SheetRead, idx: int, config_allowed: bool) -> None:
         for tab_name, grid in read.tabs.items():
@@ -342,6 +345,8 @@ def load(store: Store) -> Dataset:
                 continue
             pt = parse_tab(t, grid, spreadsheet=read.name, sheet_idx=idx, tab_name=tab_name)
             problems.extend(pt.problems)
+            for header, col in (pt.positions or {}).items():
+                col_index[(read.name, tab_name, header)] = col
             parsed[t.name].append((pt, idx))
 
     parse_sheet(first, 0, True)
@@ -448,6 +453,8 @@ def load(store: Store) -> Dataset:
         sheet_urls={r.name: r.url for r in reads},
         sheet_errors=sheet_errors,
         own_sheet=own_sheet,
+        tab_gids={(r.name, t): g for r in reads for t, g in r.tab_ids.items()},
+        col_index=col_index,
     )
 
 

@@ -111,6 +111,7 @@ class ParsedTab:
     frame: pd.DataFrame  # valid rows: one column per attr, plus META_COLUMNS
     problems: list[Problem]
     skipped: bool = False  # a required column was missing
+    positions: dict[str, int] | None = None  # column header -> its 0-based index in the sheet
 
 
 def empty_frame(tab: Tab) -> pd.DataFrame:
@@ -215,7 +216,8 @@ def parse_tab(
     frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     if any(row_bad):
         frame = frame[[not b for b in row_bad]].reset_index(drop=True)
-    return ParsedTab(tab, frame, problems)
+    by_name = {tab.column(a).name: i for a, i in positions.items()}
+    return ParsedTab(tab, frame, problems, positions=by_name)
 
 
 def parse_rows(tab: Tab, rows: Sequence[dict[str, Any]], *, spreadsheet: str = "") -> ParsedTab:

@@ -126,3 +126,18 @@ def test_outage_shows_last_good_data_with_its_age() -> None:
     msg = stale_message(gs.stale_sheets())
     assert msg and "10 phút" in msg and "lần cuối" in msg
     assert stale_message({}) is None
+
+
+def test_problems_link_straight_to_the_cell_in_google_sheets() -> None:
+    from indicators.dashboard import problem_table
+
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    ds = load(gs)
+    table = problem_table(ds, ds.tab_gids)
+    # the out-of-scope row about H4 in H1's KeHoach: column "Mã đơn vị" is the 2nd column (B)
+    row = table[(table["Trang"] == "KeHoach") & (table["Giá trị"] == "H4")].iloc[0]
+    gid = fake.spreadsheet("KEYH1").by_title("KeHoach").properties()["sheetId"]
+    assert row["Liên kết"] == f"https://docs.google.com/spreadsheets/d/KEYH1/edit#gid={gid}&range=B{row['Dòng']}"

@@ -18,7 +18,7 @@ def render() -> None:
     st.caption("**Lỗi**: dòng hoặc ô không được tính vào số liệu. **Cảnh báo**: vẫn được tính, theo giả định "
                "ghi trong cột «Vấn đề». Sửa trong bảng tính rồi bấm «Làm mới».")
     with banner.guard("danh sách vấn đề"):
-        table = D.problem_table(ds, getattr(ds, "tab_gids", None))
+        table = D.problem_table(ds, ds.tab_gids)
         counts = ds.problem_counts()
         with st.container(horizontal=True, gap="small", key="pb_counts"):
             st.metric("Lỗi", num(counts["error"]), border=True, width="content")

@@ -26,6 +26,7 @@ class SheetRead:
     tabs: Tabs = field(default_factory=dict)
     error: str | None = None  # Vietnamese; set when the spreadsheet is missing or refused
     url: str | None = None  # a link people can open, when the backend has one
+    tab_ids: dict[str, int] = field(default_factory=dict)  # tab -> its id in links (Google's gid)
 
 
 @runtime_checkable

@@ -493,7 +493,10 @@ class GSheetsStore:
                 continue
             tabs, error = results[k]
             copied = {t: [list(r) for r in g] for t, g in tabs.items()} if tabs is not None else {}
-            out.append(SheetRead(n, copied, error=error, url=spreadsheet_url(k)))
+            with self._lock:
+                meta = self._meta.get(k)
+            ids = {t: m.sheet_id for t, m in meta.tabs.items()} if meta is not None else {}
+            out.append(SheetRead(n, copied, error=error, url=spreadsheet_url(k), tab_ids=ids))
         return out
 
     def _fresh(self, key: str) -> _Entry | None:
