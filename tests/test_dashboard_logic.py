@@ -277,10 +277,12 @@ def test_links_to_google_sheets_cells(ds: Dataset) -> None:
     t = D.problem_table(ds, {("registry", "KhenThuong"): 77})
     reg = t[t["Bảng tính"] == "registry"]
     kt = reg[(reg["Trang"] == "KhenThuong") & reg["Dòng"].notna()].iloc[0]
-    assert kt["Liên kết"] == f"https://docs.google.com/spreadsheets/d/REG/edit#gid=77&range=A{kt['Dòng']}"
+    col = D._col_letter(ds.col_index[("registry", "KhenThuong", kt["Cột"])])  # the problem's own column
+    assert kt["Liên kết"] == f"https://docs.google.com/spreadsheets/d/REG/edit#gid=77&range={col}{kt['Dòng']}"
     other = reg[(reg["Trang"] != "KhenThuong") & reg["Dòng"].notna()].iloc[0]
+    ocol = D._col_letter(ds.col_index.get(("registry", other["Trang"], other["Cột"]), 0))
     assert other["Liên kết"] == (f"https://docs.google.com/spreadsheets/d/REG/edit#range=%27{other['Trang']}%27"
-                                 f"%21A{other['Dòng']}")
+                                 f"%21{ocol}{other['Dòng']}")
     assert t.loc[t["Bảng tính"] == "H1", "Liên kết"].isna().all()
 
 
