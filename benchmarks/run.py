@@ -1,0 +1,206 @@
+"""``make bench``: measure, print a table, write docs/benchmarks.md.
+
+    python -m benchmarks.run                       # everything (about an hour: the naive peer waits)
+    python -m benchmarks.run --only load --load-scales 1 --no-docs
+    python -m benchmarks.run --render data/bench/results-....json   # docs again from saved figures
+
+The naive peer's cold loads are mostly sleeping (150 ms a request, one request after another),
+so the long run costs little CPU. A run that measures only some sections prints them and saves
+their figures, but writes docs/benchmarks.md only with ``--docs``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from benchmarks.province import BENCH_DIR, REPO, TODAY
+
+SECTIONS = ("load", "write", "rerun", "indicators")
+DOCS = REPO / "docs" / "benchmarks.md"
+NOTES = Path(__file__).with_name("NOTES.md")
+
+
+def log(msg: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {msg}", file=sys.stderr, flush=True)
+
+
+def _scales(text: str) -> list[float]:
+    return [float(x) for x in text.split(",") if x.strip()]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--only", action="append", choices=SECTIONS, help="measure only these sections")
+    p.add_argument("--load-scales", type=_scales, default=[1.0, 10.0, 30.0])
+    p.add_argument("--rerun-scales", type=_scales, default=[1.0, 10.0])
+    p.add_argument("--compute-scales", type=_scales, default=[1.0, 10.0, 100.0])
+    p.add_argument("--latency", type=float, default=0.15, help="seconds a request (default 0.15)")
+    p.add_argument("--naive-runs", type=int, default=None, help="runs of the naive peer (default 5 at ×1, else 3)")
+    p.add_argument("--quick", action="store_true", help="one run of everything, ×1 only (a smoke run)")
+    p.add_argument("--no-before", action="store_true", help="skip the 'before' variants")
+    p.add_argument("--docs", action="store_true", help="write docs/benchmarks.md even for a partial run")
+    p.add_argument("--no-docs", action="store_true", help="never write docs/benchmarks.md")
+    p.add_argument("--render", type=Path, help="write the docs from a saved results file, measuring nothing")
+    p.add_argument("--before", type=Path,
+                   help="an earlier results file whose reruns and indicator figures are shown as 'before'")
+    return p.parse_args(argv)
+
+
+def _env() -> None:
+    os.environ["TDKT_TODAY"] = TODAY.isoformat()
+    os.environ["TDKT_ALLOW_ACT_AS"] = "1"
+    from sheets import clock
+
+    clock.set_now(None)
+
+
+def measure_all(args: argparse.Namespace) -> dict[str, Any]:
+    from benchmarks import measure as M
+    from benchmarks.province import demo_sqlite, fake_province
+    from benchmarks.timing import load_average, machine
+
+    sections = tuple(args.only or SECTIONS)
+    quick = args.quick
+    if quick:
+        args.load_scales, args.rerun_scales, args.compute_scales = [1.0], [1.0], [1.0]
+    results: dict[str, Any] = {"machine": machine(), "sections": list(sections), "latency": args.latency,
+                               "today": TODAY.isoformat()}
+    started = time.perf_counter()
+
+    if "load" in sections:
+        results["load"], results["load_before"] = [], []
+        for scale in args.load_scales:
+            log(f"cold load ×{scale:g}: putting the demo province into the Sheets fake")
+            fp = fake_province(scale)
+            runs = 1 if quick else (5 if scale <= 10 else 3)
+            naive_runs = 1 if quick else (args.naive_runs or (5 if scale <= 1 else 3))
+            log(f"cold load ×{scale:g}: {fp.spreadsheets} spreadsheets, {fp.tabs} tabs, {fp.rows} rows; "
+                f"store {runs} runs, naive peer {naive_runs} runs")
+            r = M.cold_load(fp, latency=args.latency, runs=runs, naive_runs=naive_runs,
+                            live_runs=(1 if quick else 3) if scale == 1 else 0)
+            results["load"].append(r.as_json())
+            log(f"  store {r.store.median:.3f} s ({r.store_requests[0]} requests, {r.store_round_trips[0]} round "
+                f"trips); naive {r.naive.median:.1f} s ({r.naive_requests[0] if r.naive_requests else '-'} requests); "
+                f"same figures: {r.same_figures}")
+            if not args.no_before and scale <= 10:
+                b = M.cold_load(fp, latency=args.latency, runs=1 if quick else (5 if scale <= 1 else 3),
+                                naive_runs=0, store_kwargs={"max_workers": 8})
+                results["load_before"].append(b.as_json())
+                log(f"  before (max_workers=8): {b.store.median:.3f} s, {b.store_round_trips[0]} round trips")
+            del fp
+            gc.collect()
+
+    if "write" in sections:
+        log("ten viewers and one submission ×1")
+        fp = fake_province(1)
+        results["viewers"] = M.viewers(fp, latency=args.latency, runs=1 if quick else 3).as_json()
+        results["submit"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5).as_json()
+        if not args.no_before:
+            results["submit_before"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5,
+                                                    reuse_header=False).as_json()
+        log(f"  submission: {results['submit']['with_id']} requests; viewers: {results['viewers']['all_viewers']}")
+        del fp
+        gc.collect()
+
+    if "rerun" in sections:
+        results["rerun"] = []
+        for scale in args.rerun_scales:
+            log(f"warm reruns ×{scale:g} (AppTest)")
+            rr = M.warm_rerun(demo_sqlite(scale), scale, runs=1 if quick else 5)
+            results["rerun"].append(rr.as_json())
+            log("  " + "; ".join(f"{p}: year {v.median * 1000:.0f} ms" for p, v in rr.year.items())
+                + ("; errors: " + str(rr.errors) if rr.errors else ""))
+            gc.collect()
+        try:
+            import streamlit as st
+
+            st.cache_data.clear()
+            st.cache_resource.clear()
+        except Exception:
+            pass
+
+    if "indicators" in sections:
+        results["indicators"] = []
+        for scale in args.compute_scales:
+            log(f"indicators ×{scale:g}: building or reusing the SQLite file, then loading it")
+            path = demo_sqlite(scale)
+            cr = M.indicators(path, scale, runs=1 if quick else 5, memory_runs=1 if quick else 3)
+            results["indicators"].append(cr.as_json())
+            log(f"  {cr.rows} rows, load {cr.load_seconds:.1f} s, compute {cr.compute.median:.3f} s, "
+                f"peak {M.peak_median(cr) / 2**20:.1f} MiB")
+            gc.collect()
+
+    results["elapsed"] = time.perf_counter() - started
+    results["end_load_average"] = load_average()
+    return results
+
+
+def render(results: dict[str, Any], *, write_docs: bool) -> str:
+    from benchmarks import measure as M
+    from benchmarks import report as R
+
+    loads = [M.LoadResult.from_json(d) for d in results.get("load", [])]
+    before = [M.LoadResult.from_json(d) for d in results.get("load_before", [])]
+    sub = M.SubmitResult.from_json(results["submit"]) if "submit" in results else None
+    sub_before = M.SubmitResult.from_json(results["submit_before"]) if "submit_before" in results else None
+    viewers = M.ViewersResult.from_json(results["viewers"]) if "viewers" in results else None
+    reruns = [M.RerunResult.from_json(d) for d in results.get("rerun", [])]
+    computes = [M.ComputeResult.from_json(d) for d in results.get("indicators", [])]
+    earlier = results.get("before_run") or {}
+    computes_before = [M.ComputeResult.from_json(d) for d in earlier.get("indicators", [])]
+    reruns_before = [M.RerunResult.from_json(d) for d in earlier.get("rerun", [])]
+    before_label = f"before ({earlier.get('date')}): " if earlier else ""
+
+    tables = []
+    if loads:
+        tables.append(R.load_table(loads, before))
+    if sub is not None and viewers is not None:
+        tables.append(R.write_table(sub, sub_before, viewers))
+    if reruns:
+        tables.append(R.rerun_table(reruns, reruns_before, before_label))
+    if computes:
+        tables.append(R.compute_table(computes, computes_before, before_label))
+    tables.append(R.targets_table(loads, reruns, computes, sub, viewers))
+    text = "\n\n".join(t.text() for t in tables)
+    if write_docs:
+        notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""
+        R.write(DOCS, R.markdown(results["machine"], tables, notes, results.get("elapsed", float("nan")),
+                                 results.get("end_load_average")))
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.render:
+        results = json.loads(args.render.read_text(encoding="utf-8"))
+        print(render(results, write_docs=not args.no_docs))
+        if not args.no_docs:
+            log(f"wrote {DOCS.relative_to(REPO)}")
+        return 0
+    _env()
+    results = measure_all(args)
+    if args.before:
+        earlier = json.loads(args.before.read_text(encoding="utf-8"))
+        results["before_run"] = {"file": args.before.name, "date": earlier.get("machine", {}).get("date"),
+                                 "rerun": earlier.get("rerun", []), "indicators": earlier.get("indicators", [])}
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    saved = BENCH_DIR / f"results-{datetime.now():%Y%m%d-%H%M%S}.json"
+    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    full = not args.only and not args.quick
+    write_docs = (full or args.docs) and not args.no_docs
+    print(render(results, write_docs=write_docs))
+    log(f"figures saved in {saved.relative_to(REPO)}" + (f"; wrote {DOCS.relative_to(REPO)}" if write_docs else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
