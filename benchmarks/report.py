@@ -229,7 +229,22 @@ def machine_lines(m: dict[str, Any], end_load: Any = None) -> list[str]:
     return lines
 
 
-def markdown(machine: dict[str, Any], tables: Sequence[Table], notes: str, elapsed: float, end_load: Any) -> str:
+def provenance(results: dict[str, Any]) -> list[str]:
+    """Which run each section comes from, and what failed."""
+    lines = []
+    taken = results.get("taken_from")
+    if taken:
+        la = taken.get("load_average")
+        lines.append(f"- Sections {', '.join(taken['sections'])} come from an earlier run "
+                     f"({taken['date']}, `data/bench/{taken['file']}`"
+                     + (f", load average at its start {la[0]:.2f}" if la else "") + "); the others from this run.")
+    for name, why in (results.get("failed") or {}).items():
+        lines.append(f"- Section {name} failed in this run: {why}")
+    return lines
+
+
+def markdown(machine: dict[str, Any], tables: Sequence[Table], notes: str, elapsed: float, end_load: Any,
+             extra: Sequence[str] = ()) -> str:
     out = [
         "# Benchmarks",
         "",
@@ -242,6 +257,7 @@ def markdown(machine: dict[str, Any], tables: Sequence[Table], notes: str, elaps
         "",
         *machine_lines(machine, end_load),
         f"- Whole run: {s(elapsed)}",
+        *extra,
         "",
         "## Results",
         "",

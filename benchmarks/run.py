@@ -50,6 +50,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--docs", action="store_true", help="write docs/benchmarks.md even for a partial run")
     p.add_argument("--no-docs", action="store_true", help="never write docs/benchmarks.md")
     p.add_argument("--render", type=Path, help="write the docs from a saved results file, measuring nothing")
+    p.add_argument("--with", dest="with_", type=Path,
+                   help="an earlier results file whose sections fill those this run does not measure")
     p.add_argument("--before", type=Path,
                    help="an earlier results file whose reruns and indicator figures are shown as 'before'")
     return p.parse_args(argv)
@@ -63,63 +65,63 @@ def _env() -> None:
     clock.set_now(None)
 
 
-def measure_all(args: argparse.Namespace) -> dict[str, Any]:
+def _load_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
     from benchmarks import measure as M
-    from benchmarks.province import demo_sqlite, fake_province
-    from benchmarks.timing import load_average, machine
+    from benchmarks.province import fake_province
 
-    sections = tuple(args.only or SECTIONS)
     quick = args.quick
-    if quick:
-        args.load_scales, args.rerun_scales, args.compute_scales = [1.0], [1.0], [1.0]
-    results: dict[str, Any] = {"machine": machine(), "sections": list(sections), "latency": args.latency,
-                               "today": TODAY.isoformat()}
-    started = time.perf_counter()
-
-    if "load" in sections:
-        results["load"], results["load_before"] = [], []
-        for scale in args.load_scales:
-            log(f"cold load ×{scale:g}: putting the demo province into the Sheets fake")
-            fp = fake_province(scale)
-            runs = 1 if quick else (5 if scale <= 10 else 3)
-            naive_runs = 1 if quick else (args.naive_runs or (5 if scale <= 1 else 3))
-            log(f"cold load ×{scale:g}: {fp.spreadsheets} spreadsheets, {fp.tabs} tabs, {fp.rows} rows; "
-                f"store {runs} runs, naive peer {naive_runs} runs")
-            r = M.cold_load(fp, latency=args.latency, runs=runs, naive_runs=naive_runs,
-                            live_runs=(1 if quick else 3) if scale == 1 else 0)
-            results["load"].append(r.as_json())
-            log(f"  store {r.store.median:.3f} s ({r.store_requests[0]} requests, {r.store_round_trips[0]} round "
-                f"trips); naive {r.naive.median:.1f} s ({r.naive_requests[0] if r.naive_requests else '-'} requests); "
-                f"same figures: {r.same_figures}")
-            if not args.no_before and scale <= 10:
-                b = M.cold_load(fp, latency=args.latency, runs=1 if quick else (5 if scale <= 1 else 3),
-                                naive_runs=0, store_kwargs={"max_workers": 8})
-                results["load_before"].append(b.as_json())
-                log(f"  before (max_workers=8): {b.store.median:.3f} s, {b.store_round_trips[0]} round trips")
-            del fp
-            gc.collect()
-
-    if "write" in sections:
-        log("ten viewers and one submission ×1")
-        fp = fake_province(1)
-        results["viewers"] = M.viewers(fp, latency=args.latency, runs=1 if quick else 3).as_json()
-        results["submit"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5).as_json()
-        if not args.no_before:
-            results["submit_before"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5,
-                                                    reuse_header=False).as_json()
-        log(f"  submission: {results['submit']['with_id']} requests; viewers: {results['viewers']['all_viewers']}")
+    results["load"], results["load_before"] = [], []
+    for scale in args.load_scales:
+        log(f"cold load ×{scale:g}: putting the demo province into the Sheets fake")
+        fp = fake_province(scale)
+        runs = 1 if quick else (5 if scale <= 10 else 3)
+        naive_runs = 1 if quick else (args.naive_runs or (5 if scale <= 1 else 3))
+        log(f"cold load ×{scale:g}: {fp.spreadsheets} spreadsheets, {fp.tabs} tabs, {fp.rows} rows; "
+            f"store {runs} runs, naive peer {naive_runs} runs")
+        r = M.cold_load(fp, latency=args.latency, runs=runs, naive_runs=naive_runs,
+                        live_runs=(1 if quick else 3) if scale == 1 else 0)
+        results["load"].append(r.as_json())
+        log(f"  store {r.store.median:.3f} s ({r.store_requests[0]} requests, {r.store_round_trips[0]} round "
+            f"trips); naive {r.naive.median:.1f} s ({r.naive_requests[0] if r.naive_requests else '-'} requests); "
+            f"same figures: {r.same_figures}")
+        if not args.no_before and scale <= 10:
+            b = M.cold_load(fp, latency=args.latency, runs=1 if quick else (5 if scale <= 1 else 3),
+                            naive_runs=0, store_kwargs={"max_workers": 8})
+            results["load_before"].append(b.as_json())
+            log(f"  before (max_workers=8): {b.store.median:.3f} s, {b.store_round_trips[0]} round trips")
         del fp
         gc.collect()
 
-    if "rerun" in sections:
-        results["rerun"] = []
+
+def _write_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from benchmarks import measure as M
+    from benchmarks.province import fake_province
+
+    quick = args.quick
+    log("ten viewers and one submission ×1")
+    fp = fake_province(1)
+    results["viewers"] = M.viewers(fp, latency=args.latency, runs=1 if quick else 3).as_json()
+    results["submit"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5).as_json()
+    if not args.no_before:
+        results["submit_before"] = M.submission(fp, latency=args.latency, runs=1 if quick else 5,
+                                                reuse_header=False).as_json()
+    log(f"  submission: {results['submit']['with_id']} requests; viewers: {results['viewers']['all_viewers']}")
+
+
+def _rerun_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from benchmarks import measure as M
+    from benchmarks.province import demo_sqlite
+
+    results["rerun"] = []
+    try:
         for scale in args.rerun_scales:
             log(f"warm reruns ×{scale:g} (AppTest)")
-            rr = M.warm_rerun(demo_sqlite(scale), scale, runs=1 if quick else 5)
+            rr = M.warm_rerun(demo_sqlite(scale), scale, runs=1 if args.quick else 5)
             results["rerun"].append(rr.as_json())
             log("  " + "; ".join(f"{p}: year {v.median * 1000:.0f} ms" for p, v in rr.year.items())
                 + ("; errors: " + str(rr.errors) if rr.errors else ""))
             gc.collect()
+    finally:
         try:
             import streamlit as st
 
@@ -128,20 +130,72 @@ def measure_all(args: argparse.Namespace) -> dict[str, Any]:
         except Exception:
             pass
 
-    if "indicators" in sections:
-        results["indicators"] = []
-        for scale in args.compute_scales:
-            log(f"indicators ×{scale:g}: building or reusing the SQLite file, then loading it")
-            path = demo_sqlite(scale)
-            cr = M.indicators(path, scale, runs=1 if quick else 5, memory_runs=1 if quick else 3)
-            results["indicators"].append(cr.as_json())
-            log(f"  {cr.rows} rows, load {cr.load_seconds:.1f} s, compute {cr.compute.median:.3f} s, "
-                f"peak {M.peak_median(cr) / 2**20:.1f} MiB")
-            gc.collect()
 
-    results["elapsed"] = time.perf_counter() - started
+def _indicators_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from benchmarks import measure as M
+    from benchmarks.province import demo_sqlite
+
+    results["indicators"] = []
+    for scale in args.compute_scales:
+        log(f"indicators ×{scale:g}: building or reusing the SQLite file and the loaded Dataset")
+        cr = M.indicators(demo_sqlite(scale), scale, runs=1 if args.quick else 5,
+                          memory_runs=1 if args.quick else 3)
+        results["indicators"].append(cr.as_json())
+        log(f"  {cr.rows} rows, load {cr.load_seconds:.1f} s, compute {cr.compute.median:.3f} s, "
+            f"peak {M.peak_median(cr) / 2**20:.1f} MiB")
+        gc.collect()
+
+
+MEASURE = {"load": _load_section, "write": _write_section, "rerun": _rerun_section,
+           "indicators": _indicators_section}
+
+
+def _save(results: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+
+
+def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
+    """Every section asked for; the figures are saved after each, and a section that fails is
+    reported and left out, so an hour of measuring is not lost to the last section."""
+    from benchmarks.timing import load_average, machine
+
+    sections = tuple(args.only or SECTIONS)
+    if args.quick:
+        args.load_scales, args.rerun_scales, args.compute_scales = [1.0], [1.0], [1.0]
+    results: dict[str, Any] = {"machine": machine(), "sections": list(sections), "latency": args.latency,
+                               "today": TODAY.isoformat(), "failed": {}}
+    started = time.perf_counter()
+    for name in sections:
+        try:
+            MEASURE[name](args, results)
+        except Exception as exc:
+            log(f"section {name} failed: {type(exc).__name__}: {exc}")
+            results["failed"][name] = f"{type(exc).__name__}: {exc}"
+            for key in {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
+                        "rerun": ("rerun",), "indicators": ("indicators",)}[name]:
+                results.pop(key, None)
+        results["elapsed"] = time.perf_counter() - started
+        _save(results, saved)
     results["end_load_average"] = load_average()
     return results
+
+
+def _take_sections(results: dict[str, Any], earlier: dict[str, Any], name: str) -> None:
+    """Fill the sections this run did not measure from an earlier results file."""
+    keys = {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
+            "rerun": ("rerun",), "indicators": ("indicators",)}
+    taken = []
+    for section, fields in keys.items():
+        if any(f in results for f in fields) or not any(f in earlier for f in fields):
+            continue
+        for f in fields:
+            if f in earlier:
+                results[f] = earlier[f]
+        taken.append(section)
+    if taken:
+        results["taken_from"] = {"file": name, "date": earlier.get("machine", {}).get("date"),
+                                 "sections": taken, "load_average": earlier.get("machine", {}).get("load_average")}
 
 
 def render(results: dict[str, Any], *, write_docs: bool) -> str:
@@ -174,7 +228,7 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
     if write_docs:
         notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""
         R.write(DOCS, R.markdown(results["machine"], tables, notes, results.get("elapsed", float("nan")),
-                                 results.get("end_load_average")))
+                                 results.get("end_load_average"), R.provenance(results)))
     return text
 
 
@@ -187,19 +241,20 @@ def main(argv: list[str] | None = None) -> int:
             log(f"wrote {DOCS.relative_to(REPO)}")
         return 0
     _env()
-    results = measure_all(args)
+    saved = BENCH_DIR / f"results-{datetime.now():%Y%m%d-%H%M%S}.json"
+    results = measure_all(args, saved)
     if args.before:
         earlier = json.loads(args.before.read_text(encoding="utf-8"))
         results["before_run"] = {"file": args.before.name, "date": earlier.get("machine", {}).get("date"),
                                  "rerun": earlier.get("rerun", []), "indicators": earlier.get("indicators", [])}
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    saved = BENCH_DIR / f"results-{datetime.now():%Y%m%d-%H%M%S}.json"
-    saved.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    if args.with_:
+        _take_sections(results, json.loads(args.with_.read_text(encoding="utf-8")), args.with_.name)
+    _save(results, saved)
     full = not args.only and not args.quick
     write_docs = (full or args.docs) and not args.no_docs
     print(render(results, write_docs=write_docs))
     log(f"figures saved in {saved.relative_to(REPO)}" + (f"; wrote {DOCS.relative_to(REPO)}" if write_docs else ""))
-    return 0
+    return 1 if results.get("failed") else 0
 
 
 if __name__ == "__main__":
