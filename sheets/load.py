@@ -17,7 +17,7 @@ import pandas as pd
 
 from sheets import clock
 from sheets import schema as S
-from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedTab, Problem, empty_frame, match_tab, parse_tab
+from sheets.parse import ERROR, WARNING, ParsedTab, Problem, empty_frame, match_tab, parse_tab
 from sheets.stores.base import SheetRead, Store
 
 
@@ -304,11 +304,17 @@ def _scope_filter(
                       message=f"{unit_label} không có trong DonVi; dòng này không được tính.",
                       fix="Kiểm tra mã đơn vị, hoặc thêm đơn vị vào trang DonVi.")
     )
-    out_mask = np.zeros(len(frame), dtype=bool)
-    for sheet, idx in frame.groupby("_sheet", sort=False).groups.items():
-        allow = allowed.get(str(sheet), frozenset())
-        sel = units.loc[idx]
-        out_mask[frame.index.get_indexer(idx)] = (~sel.isin(allow) & sel.isin(known_set)).to_numpy()
+    # One pass of set lookups: Series.isin per spreadsheet rescans the sets for every
+    # spreadsheet (and converts them element by element on Arrow strings).
+    empty: frozenset[str] = frozenset()
+    out_mask = np.fromiter(
+        (
+            (not bad) and u not in allowed.get(str(sh), empty)
+            for u, sh, bad in zip(units.tolist(), frame["_sheet"].tolist(), unknown.tolist(), strict=True)
+        ),
+        dtype=bool,
+        count=len(frame),
+    )
     problems.extend(
         _row_problems(frame, out_mask, severity=ERROR, column=column, attr=tab.unit_attr or "course",
                       message="Đơn vị không thuộc phạm vi của bảng tính này; dòng này không được tính.",
@@ -529,6 +535,3 @@ def _check_awards(kt: pd.DataFrame, problems: list[Problem]) -> None:
                                   message="Có thể trùng khen thưởng: cùng người/tập thể, đơn vị, hình thức và năm dưới mã khác.",
                                   fix="Kiểm tra lại; nếu trùng, đánh dấu Hủy một bản ghi."))
 
-
-def _meta_only(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[META_COLUMNS]

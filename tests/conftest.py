@@ -38,3 +38,17 @@ def _clear_streamlit_caches() -> Iterator[None]:
     from sheets import clock
 
     clock.set_now(None)
+
+
+@pytest.fixture()
+def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A writable SQLite copy of the demo that the app under test reads (act-as allowed)."""
+    from sheets.copy import copy_store
+    from sheets.sources import open_source
+    from sheets.stores.sqlite import SqliteStore
+
+    path = tmp_path / "demo-copy.sqlite"
+    copy_store(open_source("demo"), SqliteStore(path))
+    monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
+    monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
+    return path

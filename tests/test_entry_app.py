@@ -21,9 +21,7 @@ from components.fmt import pct
 from indicators.core import compute
 from sheets import schema as S
 from sheets import templates
-from sheets.copy import copy_store
 from sheets.load import load
-from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from sheets.text import fold
 
@@ -35,12 +33,8 @@ TRAINER = "daotao@demo.tdkt.vn"
 
 
 @pytest.fixture()
-def src(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "x.sqlite"
-    copy_store(open_source("demo"), SqliteStore(path))
-    monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
-    monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
-    return path
+def src(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def t1b(path: Path, scope: str | None = None) -> tuple[int, int]:

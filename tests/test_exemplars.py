@@ -14,10 +14,8 @@ from streamlit.testing.v1 import AppTest
 from indicators import exemplars as EX
 from reports import build as B
 from sheets import schema as S
-from sheets.copy import copy_store
 from sheets.errors import PermissionDenied
 from sheets.load import Dataset, load
-from sheets.sources import open_source
 from sheets.stores.memory import MemoryStore
 from sheets.stores.sqlite import SqliteStore
 from sheets.write import append
@@ -109,12 +107,8 @@ def test_leader_is_refused_by_the_door(ds: Dataset) -> None:
 
 
 @pytest.fixture()
-def src(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "copy.sqlite"
-    copy_store(open_source("demo"), SqliteStore(path))
-    monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
-    monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
-    return path
+def src(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def open_page(actor: str, page: str) -> AppTest:

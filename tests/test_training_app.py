@@ -20,10 +20,8 @@ from components import data
 from indicators import training as T
 from indicators.core import compute
 from sheets import clock
-from sheets.copy import copy_store
 from sheets.errors import WriteError
 from sheets.load import load
-from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from sheets.write import history
 
@@ -32,12 +30,8 @@ LEADER = "lanhdao@demo.tdkt.vn"
 
 
 @pytest.fixture()
-def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "tdkt.sqlite"
-    copy_store(open_source("demo"), SqliteStore(path))
-    monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
-    monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
-    return path
+def source(demo_copy: Path) -> Path:
+    return demo_copy
 
 
 def open_page(actor: str) -> AppTest:
