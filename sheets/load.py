@@ -11,13 +11,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sheets import clock
 from sheets import schema as S
-from sheets.parse import ERROR, WARNING, ParsedTab, Problem, empty_frame, match_tab, parse_tab
+from sheets.gcpause import gc_paused
+from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedColumns, Problem, match_tab, parse_columns
 from sheets.stores.base import SheetRead, Store
 
 
@@ -147,34 +149,36 @@ class Dataset:
 # ---------------------------------------------------------------------------------------
 
 
-def _finalize_types(tab: S.Tab, frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.copy()
+def _typed_frame(tab: S.Tab, columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """One frame for a tab, from the column lists of all its spreadsheets, typed per column kind."""
+    out: dict[str, Any] = {}
     for col in tab.all_columns:
-        if col.attr not in frame:
-            continue
-        s = frame[col.attr]
+        values = columns[col.attr]
         if col.kind in (S.Kind.DATE, S.Kind.DATETIME):
-            frame[col.attr] = pd.to_datetime(s, errors="coerce").astype("datetime64[ns]")
+            out[col.attr] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").astype("datetime64[ns]")
         elif col.kind is S.Kind.INT:
-            frame[col.attr] = pd.array(s.tolist(), dtype="Int64") if len(s) else pd.array([], dtype="Int64")
+            out[col.attr] = pd.array(values, dtype="Int64")
         elif col.kind in (S.Kind.NUMBER, S.Kind.PERCENT):
-            frame[col.attr] = pd.to_numeric(s, errors="coerce").astype(float)
+            out[col.attr] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
         elif col.kind is S.Kind.YESNO:
-            frame[col.attr] = s.fillna(False).astype(bool)
+            out[col.attr] = np.array([v is not None and bool(v) for v in values], dtype=bool)
         else:
-            frame[col.attr] = s.astype(object)
-    for m in ("_sheet_idx", "_row"):
-        if m in frame:
-            frame[m] = frame[m].astype("int64")
-    return frame
+            out[col.attr] = pd.Series(values, dtype=object)
+    out["_sheet"] = pd.Series(columns["_sheet"], dtype=object)
+    out["_sheet_idx"] = np.array(columns["_sheet_idx"], dtype="int64")
+    out["_tab"] = pd.Series(columns["_tab"], dtype=object)
+    out["_row"] = np.array(columns["_row"], dtype="int64")
+    return pd.DataFrame(out)
 
 
-def _concat(tab: S.Tab, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return _finalize_types(tab, empty_frame(tab))
-    frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
-    return _finalize_types(tab, frame)
+def _stack(tab: S.Tab, parts: list[ParsedColumns]) -> pd.DataFrame:
+    names = [c.attr for c in tab.all_columns] + META_COLUMNS
+    columns: dict[str, list[Any]] = {n: [] for n in names}
+    for p in parts:
+        if p.columns:
+            for n in names:
+                columns[n].extend(p.columns[n])
+    return _typed_frame(tab, columns)
 
 
 def _row_problems(
@@ -325,6 +329,11 @@ def _scope_filter(
 
 def load(store: Store) -> Dataset:
     """Read a whole store into resolved frames and problems."""
+    with gc_paused():
+        return _load(store)
+
+
+def _load(store: Store) -> Dataset:
     problems: list[Problem] = []
     registry = store.registry
     first = store.read([registry])[0]
@@ -334,7 +343,7 @@ def load(store: Store) -> Dataset:
         problems.append(Problem(ERROR, registry, "", None, None, "", first.error,
                                 "Kiểm tra nguồn dữ liệu và quyền truy cập."))
     reads: list[SheetRead] = [first]
-    parsed: dict[str, list[tuple[ParsedTab, int]]] = defaultdict(list)
+    parsed: dict[str, list[ParsedColumns]] = defaultdict(list)
     col_index: dict[tuple[str, str, str], int] = {}
 
     def parse_sheet(read: SheetRead, idx: int, config_allowed: bool) -> None:
@@ -349,16 +358,16 @@ def load(store: Store) -> Dataset:
                             "Chuyển nội dung sang bảng tính đăng ký, rồi xóa trang này.")
                 )
                 continue
-            pt = parse_tab(t, grid, spreadsheet=read.name, sheet_idx=idx, tab_name=tab_name)
+            pt = parse_columns(t, grid, spreadsheet=read.name, sheet_idx=idx, tab_name=tab_name)
             problems.extend(pt.problems)
             for header, col in (pt.positions or {}).items():
                 col_index[(read.name, tab_name, header)] = col
-            parsed[t.name].append((pt, idx))
+            parsed[t.name].append(pt)
 
     parse_sheet(first, 0, True)
 
     def stacked(t: S.Tab) -> pd.DataFrame:
-        return _concat(t, [pt.frame for pt, _ in parsed.get(t.name, [])])
+        return _stack(t, parsed.get(t.name, []))
 
     # --- units and the spreadsheets they link
     unit_versions, units = resolve(S.DON_VI, stacked(S.DON_VI), problems)

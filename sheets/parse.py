@@ -114,12 +114,70 @@ class ParsedTab:
     positions: dict[str, int] | None = None  # column header -> its 0-based index in the sheet
 
 
+@dataclass
+class ParsedColumns:
+    """What ``parse_tab`` finds, as plain lists: the loader stacks these across spreadsheets
+    and builds one typed frame per tab, instead of a frame per tab per spreadsheet."""
+
+    tab: Tab
+    columns: dict[str, list[Any]]  # attr (then META_COLUMNS) -> values of the valid rows
+    problems: list[Problem]
+    skipped: bool = False
+    positions: dict[str, int] | None = None
+
+    def frame(self) -> pd.DataFrame:
+        if not self.columns:
+            return empty_frame(self.tab)
+        return pd.DataFrame(self.columns, dtype=object)
+
+
 def empty_frame(tab: Tab) -> pd.DataFrame:
     cols = [c.attr for c in tab.all_columns] + META_COLUMNS
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
 
 
-def parse_tab(
+def _has_data(row: Sequence[Cell]) -> bool:
+    for v in row:
+        if v is None:
+            continue
+        if v.__class__ is str:
+            if v and not v.isspace():  # str.strip() strips exactly the isspace() characters
+                return True
+        elif not cells.is_blank(v):
+            return True
+    return False
+
+
+_NONE_TYPE = type(None)
+
+
+def _parse_column(col: Column, raw: Sequence[Cell]) -> tuple[list[Any], list[tuple[int, str]]]:
+    """Values of one column, and (row position, issue) for the cells that have one.
+
+    Each distinct cell is parsed once: columns repeat codes, enums and dates."""
+    parse = _parser(col)
+    # text and blanks key themselves; other types carry their type (1, 1.0 and True differ)
+    keys: Sequence[Any] = raw
+    if not set(map(type, raw)) <= {str, _NONE_TYPE}:
+        keys = [v if v is None or v.__class__ is str else _cache_key(v) for v in raw]
+    required = col.required and col.kind is not Kind.YESNO
+    value_of: dict[Any, Any] = {}
+    issue_of: dict[Any, str] = {}
+    for key, v in zip(keys, raw, strict=True):
+        if key in value_of:
+            continue
+        value, issue = parse(v)
+        value_of[key] = value
+        if issue is None and required and value is None:
+            issue = "bỏ trống cột bắt buộc"
+        if issue is not None:
+            issue_of[key] = issue
+    values = list(map(value_of.__getitem__, keys))
+    issues = [(n, issue_of[k]) for n, k in enumerate(keys) if k in issue_of] if issue_of else []
+    return values, issues
+
+
+def parse_columns(
     tab: Tab,
     grid: Grid,
     *,
@@ -127,12 +185,12 @@ def parse_tab(
     sheet_idx: int = 0,
     tab_name: str | None = None,
     first_row: int = 1,
-) -> ParsedTab:
+) -> ParsedColumns:
     """Parse one tab. ``first_row`` is the sheet row number of ``grid[0]`` (the header)."""
     shown_tab = tab_name or tab.name
     problems: list[Problem] = []
     if not grid:
-        return ParsedTab(tab, empty_frame(tab), problems)
+        return ParsedColumns(tab, {}, problems)
     header = grid[0]
     positions: dict[str, int] = {}
     by_fold = {fold(c.name): c for c in tab.all_columns}
@@ -156,68 +214,69 @@ def parse_tab(
                 "Thêm cột " + ", ".join(f"«{m}»" for m in missing) + " vào dòng tiêu đề (dòng 1).",
             )
         )
-        return ParsedTab(tab, empty_frame(tab), problems, skipped=True)
+        return ParsedColumns(tab, {}, problems, skipped=True)
 
     rows = grid[1:]
-    # blank rows are skipped
-    keep = [
-        i for i, r in enumerate(rows) if any(not cells.is_blank(v) for v in r)
-    ]
+    keep = [i for i, r in enumerate(rows) if _has_data(r)]  # blank rows are skipped
+    width = max(positions.values()) + 1
+    # one transposition in C instead of a pass per column (short rows are padded first)
+    by_column = list(zip(*(r if len(r) >= width else [*r, *([None] * (width - len(r)))]
+                           for r in (rows[i] for i in keep)), strict=False)) if keep else []
     data: dict[str, list[Any]] = {}
     row_bad = [False] * len(keep)
     for col in tab.all_columns:
         if col.attr not in positions:
             data[col.attr] = [False if col.kind is Kind.YESNO else None] * len(keep)
             continue
-        j = positions[col.attr]
-        parse = _parser(col)
-        cache: dict[tuple[str, Any], cells.Result] = {}
-        values: list[Any] = []
-        for n, i in enumerate(keep):
-            r = rows[i]
-            raw = r[j] if j < len(r) else None
-            key = _cache_key(raw)
-            res = cache.get(key)
-            if res is None:
-                res = parse(raw)
-                cache[key] = res
-            value, issue = res
-            if issue is None and value is None and col.required and col.kind is not Kind.YESNO:
-                issue = "bỏ trống cột bắt buộc"
-            if issue is not None:
-                required_bad = col.required and col.kind is not Kind.YESNO
-                if required_bad:
-                    row_bad[n] = True
-                    msg = f"Cột «{col.name}»: {issue}; dòng này không được tính."
-                elif col.kind is Kind.YESNO:
-                    msg = f"Cột «{col.name}»: {issue}."
-                else:
-                    msg = f"Cột «{col.name}»: {issue}; ô được coi như để trống."
-                    if col.kind is Kind.CHANNELS:
-                        msg = f"Cột «{col.name}»: {issue}; các kênh đó bị bỏ qua."
-                problems.append(
-                    Problem(
-                        ERROR if required_bad else WARNING,
-                        spreadsheet,
-                        shown_tab,
-                        first_row + 1 + i,
-                        col.name,
-                        _shown(raw),
-                        msg,
-                        fix_for(col),
-                    )
+        raw: Sequence[Cell] = by_column[positions[col.attr]] if keep else ()
+        values, issues = _parse_column(col, raw)
+        required_bad = col.required and col.kind is not Kind.YESNO
+        for n, issue in issues:
+            if required_bad:
+                row_bad[n] = True
+                msg = f"Cột «{col.name}»: {issue}; dòng này không được tính."
+            elif col.kind is Kind.YESNO:
+                msg = f"Cột «{col.name}»: {issue}."
+            elif col.kind is Kind.CHANNELS:
+                msg = f"Cột «{col.name}»: {issue}; các kênh đó bị bỏ qua."
+            else:
+                msg = f"Cột «{col.name}»: {issue}; ô được coi như để trống."
+            problems.append(
+                Problem(
+                    ERROR if required_bad else WARNING,
+                    spreadsheet,
+                    shown_tab,
+                    first_row + 1 + keep[n],
+                    col.name,
+                    _shown(raw[n]),
+                    msg,
+                    fix_for(col),
                 )
-            values.append(value)
+            )
         data[col.attr] = values
     data["_sheet"] = [spreadsheet] * len(keep)
     data["_sheet_idx"] = [sheet_idx] * len(keep)
     data["_tab"] = [shown_tab] * len(keep)
     data["_row"] = [first_row + 1 + i for i in keep]
-    frame = pd.DataFrame({k: pd.Series(v, dtype=object) for k, v in data.items()})
     if any(row_bad):
-        frame = frame[[not b for b in row_bad]].reset_index(drop=True)
+        data = {k: [v for v, b in zip(vs, row_bad, strict=True) if not b] for k, vs in data.items()}
     by_name = {tab.column(a).name: i for a, i in positions.items()}
-    return ParsedTab(tab, frame, problems, positions=by_name)
+    return ParsedColumns(tab, data, problems, positions=by_name)
+
+
+def parse_tab(
+    tab: Tab,
+    grid: Grid,
+    *,
+    spreadsheet: str,
+    sheet_idx: int = 0,
+    tab_name: str | None = None,
+    first_row: int = 1,
+) -> ParsedTab:
+    """Parse one tab into an object-typed frame. ``first_row`` is the sheet row number of ``grid[0]``."""
+    pc = parse_columns(tab, grid, spreadsheet=spreadsheet, sheet_idx=sheet_idx, tab_name=tab_name,
+                       first_row=first_row)
+    return ParsedTab(tab, pc.frame(), pc.problems, skipped=pc.skipped, positions=pc.positions)
 
 
 def parse_rows(tab: Tab, rows: Sequence[dict[str, Any]], *, spreadsheet: str = "") -> ParsedTab:

@@ -201,3 +201,44 @@ def test_demo_loads_without_crashing_and_reports_problems(scale: int) -> None:
     assert counts["error"] >= 1 and counts["warning"] >= 1
     assert len(ds.sheets) == 12 and not ds.sheet_errors
     assert len(ds.tree.upper_units()) == 11
+
+
+def test_gc_paused_restores_the_collector_after_nested_and_threaded_loads() -> None:
+    import gc
+    import threading
+
+    from sheets.gcpause import gc_paused
+
+    assert gc.isenabled()
+    inside: list[bool] = []
+    started, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with gc_paused():
+            started.set()
+            release.wait(5)
+            inside.append(gc.isenabled())
+
+    t = threading.Thread(target=other)
+    with gc_paused():
+        t.start()
+        started.wait(5)
+        with gc_paused():
+            inside.append(gc.isenabled())
+    inside.append(gc.isenabled())  # the other load is still running
+    release.set()
+    t.join(5)
+    assert inside == [False, False, False]
+    assert gc.isenabled()
+
+
+def test_load_gives_back_the_collector_even_when_a_read_fails() -> None:
+    import gc
+
+    class Broken(MemoryStore):
+        def read(self, names):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        load(Broken({"registry": {}}))
+    assert gc.isenabled()
