@@ -6,9 +6,12 @@ import os
 from datetime import date
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from indicators.core import Results, compute
+from indicators.core import Results, compute, restrict, scope_counts
+from indicators.dashboard import compare_units, trend_rows_frame, years_until
+from sheets.gcpause import freeze_long_lived
 from sheets.load import Dataset, load
 from sheets.sources import open_source
 from sheets.stores.base import Store
@@ -57,7 +60,9 @@ _GLOBAL_GEN = [0]
 # (no per-rerun copy); the generation key is bumped by writes and "Làm mới".
 @st.cache_resource(show_spinner="Đang đọc dữ liệu…", ttl=DEFAULT_TTL, max_entries=4)
 def _dataset(spec: str, generation: int) -> Dataset:
-    return load(_store(spec))
+    ds = load(_store(spec))
+    freeze_long_lived()  # a rerun then never pays a full collection over the Dataset
+    return ds
 
 
 def get_dataset() -> Dataset:
@@ -70,13 +75,54 @@ def refresh() -> None:
     get_store().invalidate(None)
 
 
+# The province's results are shared by every viewer and scope, never mutated (pages derive
+# new frames from the drill-downs): a resource, so a hit costs no copy.
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=DEFAULT_TTL)
+def _province(spec: str, generation: int, year: int, as_of: date) -> Results:
+    return compute(_dataset(spec, generation), year, as_of, None)
+
+
 @st.cache_data(show_spinner=False, max_entries=256, ttl=DEFAULT_TTL)
-def _results(spec: str, generation: int, year: int, as_of: date, scope: str | None) -> Results:
-    return compute(_dataset(spec, generation), year, as_of, scope)
+def _scoped(spec: str, generation: int, year: int, as_of: date, scope: str) -> Results:
+    # a scope's figures are the province's rows of its units: a filter, not a compute
+    return restrict(_dataset(spec, generation), _province(spec, generation, year, as_of), scope)
 
 
 def get_results(year: int, as_of: date, scope: str | None) -> Results:
-    return _results(source_spec(), _GLOBAL_GEN[0], year, as_of, scope)
+    spec, gen = source_spec(), _GLOBAL_GEN[0]
+    if scope is None or scope == _dataset(spec, gen).tree.root:
+        return _province(spec, gen, year, as_of)
+    return _scoped(spec, gen, year, as_of, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=DEFAULT_TTL)
+def _trend(spec: str, generation: int, year: int, as_of: date, scope: str | None) -> pd.DataFrame:
+    ds = _dataset(spec, generation)
+    rows = [
+        (y, code, n, d, float(t))
+        for y in years_until(year)
+        for code, n, d, t in scope_counts(ds, _province(spec, generation, y, as_of), scope)
+    ]
+    return trend_rows_frame(rows)
+
+
+def get_trend(year: int, as_of: date, scope: str | None) -> pd.DataFrame:
+    """Every indicator of the scope for each year up to ``year`` (each to 31/12 or ``as_of``):
+    the figures of ``get_results`` for those years, without their drill-downs."""
+    spec, gen = source_spec(), _GLOBAL_GEN[0]
+    if scope == _dataset(spec, gen).tree.root:
+        scope = None
+    return _trend(spec, gen, year, as_of, scope)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=DEFAULT_TTL)
+def _comparison(spec: str, generation: int, year: int, as_of: date) -> pd.DataFrame:
+    return compare_units(_dataset(spec, generation), _province(spec, generation, year, as_of))
+
+
+def get_comparison(year: int, as_of: date) -> pd.DataFrame:
+    """Every indicator per upper-level unit of the province (the same for every scope)."""
+    return _comparison(source_spec(), _GLOBAL_GEN[0], year, as_of)
 
 
 def cache_key() -> tuple[Any, ...]:

@@ -135,11 +135,13 @@ def _with_percent(f: pd.DataFrame) -> pd.DataFrame:
 
 def trend_frame(results: Iterable[Results]) -> pd.DataFrame:
     """One row per (year, code) from results of successive years."""
-    rows = [
-        (r.year, i.code, i.numerator, i.denominator, float(i.threshold))
-        for r in results
-        for i in r.indicators
-    ]
+    return trend_rows_frame(
+        [(r.year, i.code, i.numerator, i.denominator, float(i.threshold)) for r in results for i in r.indicators]
+    )
+
+
+def trend_rows_frame(rows: list[tuple[int, str, int, int, float]]) -> pd.DataFrame:
+    """The trend frame from (year, code, numerator, denominator, threshold) rows."""
     f = pd.DataFrame(rows, columns=["year", "code", "numerator", "denominator", "threshold"])
     f["year"] = f["year"].astype("int64")
     return _with_percent(f)

@@ -33,3 +33,12 @@ def gc_paused() -> Iterator[None]:
             _depth -= 1
             if _depth == 0 and _was_enabled:
                 gc.enable()
+
+
+def freeze_long_lived() -> None:
+    """Keep the collector off what a long-running app holds for minutes (the Dataset, its
+    caches): later full collections then walk only what was made since. Called after each
+    load; unfreezing first lets objects of the previous load that became garbage in cycles
+    be collected as usual."""
+    gc.unfreeze()
+    gc.freeze()

@@ -308,7 +308,7 @@ def mark(layer: dict[str, Any]) -> str:
 
 def test_compare_chart_spec(ds: Dataset) -> None:
     c = D.compare_units(ds, compute(ds, 2025, YEAR_END))
-    spec = charts.compare_chart(c, "T1B", highlight="H1").to_dict()
+    spec = charts.compare_chart(c, "T1B", highlight="H1").to_dict(validate=True)
     marks = [mark(layer) for layer in layers(spec)]
     assert marks == ["bar", "text", "rule"]
     bar, text, rule = layers(spec)
@@ -328,7 +328,7 @@ def test_compare_chart_spec(ds: Dataset) -> None:
 
 def test_trend_chart_spec(ds: Dataset) -> None:
     t = D.trend_frame([compute(ds, y, date(y, 12, 31)) for y in (2024, 2025)])
-    spec = charts.trend_chart(t, "T3").to_dict()
+    spec = charts.trend_chart(t, "T3").to_dict(validate=True)
     ls = layers(spec)
     assert [mark(layer) for layer in ls] == ["line", "line", "point", "text"]
     threshold = ls[0]
@@ -341,11 +341,11 @@ def test_trend_chart_spec(ds: Dataset) -> None:
 
 def test_breakdown_and_timeline_chart_specs(ds: Dataset) -> None:
     a = D.awards_frame(ds, 2025, YEAR_END, None)
-    spec = charts.breakdown_chart(D.breakdown(a, "Nhóm đối tượng"), "Nhóm đối tượng").to_dict()
+    spec = charts.breakdown_chart(D.breakdown(a, "Nhóm đối tượng"), "Nhóm đối tượng").to_dict(validate=True)
     assert [mark(layer) for layer in layers(spec)] == ["bar", "text"]
     assert layers(spec)[0]["encoding"]["x"]["field"] == "Số lượng"
     res = compute(ds, 2025, YEAR_END)
-    tl = charts.timeline_chart(D.movement_table(ds, res), res.end, year=2025).to_dict()
+    tl = charts.timeline_chart(D.movement_table(ds, res), res.end, year=2025).to_dict(validate=True)
     ls = layers(tl)
     assert [mark(layer) for layer in ls] == ["rule", "tick", "point", "rule"]
     assert ls[1]["encoding"]["color"]["field"] == "Tình trạng"
@@ -357,6 +357,6 @@ def test_breakdown_and_timeline_chart_specs(ds: Dataset) -> None:
 
 def test_empty_charts_say_so() -> None:
     empty = pd.DataFrame(columns=["code", "unit", "percent", "threshold", "numerator", "denominator", "met"])
-    spec = charts.compare_chart(empty, "T1A").to_dict()
+    spec = charts.compare_chart(empty, "T1A").to_dict(validate=True)
     assert mark(spec) == "text"
-    assert charts.timeline_chart(pd.DataFrame(), date(2025, 12, 31)).to_dict()["mark"]["type"] == "text"
+    assert charts.timeline_chart(pd.DataFrame(), date(2025, 12, 31)).to_dict(validate=True)["mark"]["type"] == "text"

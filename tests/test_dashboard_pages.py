@@ -115,6 +115,29 @@ def test_every_page_opens_for_every_role(actor: str) -> None:
             assert at.title[0].value in {"Tổng quan", "Đơn vị", "Phong trào", "Khen thưởng", "Chất lượng dữ liệu"}
 
 
+def test_pages_never_change_the_shared_province_results() -> None:
+    """The province's results are cached as a shared resource (no copy per rerun): after every
+    page has drawn from them, for the province and for a district, they still equal a fresh compute."""
+    import pandas as pd
+
+    at = app()
+    for scope in (None, "BABE"):
+        if scope:
+            at.switch_page("views/tong_quan.py").run()
+            at.selectbox(key="scope").select(scope).run()
+        for page in READ:
+            at.switch_page(page).run()
+            assert not at.exception, (page, at.exception)
+    today = clock.today()
+    spec, gen = data.source_spec(), data._GLOBAL_GEN[0]
+    shared = data._province(spec, gen, 2026, today)
+    assert shared is data._province(spec, gen, 2026, today)  # the very object the pages used
+    fresh = compute(load(open_source(spec)), 2026, today)
+    for a, b in zip(shared.indicators, fresh.indicators, strict=True):
+        assert (a.code, a.numerator, a.denominator) == (b.code, b.numerator, b.denominator)
+        pd.testing.assert_frame_equal(a.detail, b.detail)
+
+
 def test_officer_lands_on_own_federation() -> None:
     at = app(OFFICER)
     assert at.selectbox(key="scope").value == "BABE"

@@ -167,3 +167,38 @@ def test_messy_twin_gives_same_figures() -> None:
     for y, a in ((2025, date(2025, 12, 31)), (2025, date(2026, 3, 1)), (2024, date(2024, 12, 31))):
         assert figures(compute(clean, y, a)) == figures(compute(messy, y, a))
     assert clean.problem_counts() == messy.problem_counts()
+
+
+@pytest.mark.parametrize("source", ["fixture", "messy"])
+def test_restrict_and_scope_counts_equal_compute_for_every_scope(source) -> None:  # type: ignore[no-untyped-def]
+    """The pages take a scope's results from the province's (a filter, not a compute)."""
+    import pandas as pd
+
+    from indicators.core import restrict, scope_counts
+
+    sheets = F.province() if source == "fixture" else F.messy(F.province())
+    d = load(MemoryStore(sheets))
+    cases = 0
+    for year in (2024, 2025, 2026):
+        for as_of in (date(year, 6, 30), date(year, 12, 31), date(year + 1, 1, 20)):
+            province = compute(d, year, as_of)
+            for scope in [None, *d.tree.parent]:
+                full = compute(d, year, as_of, scope)
+                cut = restrict(d, province, scope)
+                assert cut.scope == full.scope and cut.end == full.end
+                counts = scope_counts(d, province, scope)
+                for a, b, c in zip(full.indicators, cut.indicators, counts, strict=True):
+                    assert (a.code, a.numerator, a.denominator, a.threshold) == (b.code, b.numerator, b.denominator, b.threshold) == c
+                    # an empty drill-down may differ in its columns' dtypes only
+                    pd.testing.assert_frame_equal(a.detail, b.detail, check_dtype=len(a.detail) > 0,
+                                                  check_index_type=len(a.detail) > 0)
+                cases += 1
+    assert cases > 3 * 3 * 5
+
+
+def test_restrict_refuses_a_scope_that_is_not_the_province(ds) -> None:  # type: ignore[no-untyped-def]
+    from indicators.core import restrict
+
+    some = next(c for c in ds.tree.parent if c != ds.tree.root)
+    with pytest.raises(ValueError):
+        restrict(ds, compute(ds, 2025, date(2025, 12, 31), some), ds.tree.root)

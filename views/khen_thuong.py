@@ -18,7 +18,7 @@ def render() -> None:
     res = data.get_results(f.year, f.as_of, f.scope)
     prev_as_of = D.year_earlier(f.as_of)
     prev = data.get_results(f.year - 1, prev_as_of, f.scope)
-    trend = D.trend_frame([data.get_results(y, f.as_of, f.scope) for y in D.years_until(f.year)])
+    trend = data.get_trend(f.year, f.as_of, f.scope)
     awards = D.awards_frame(ds, f.year, f.as_of, f.scope)
 
     left, right = st.columns([1, 2])

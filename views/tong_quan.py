@@ -17,7 +17,7 @@ def render() -> None:
     res = data.get_results(f.year, f.as_of, f.scope)
     prev_as_of = D.year_earlier(f.as_of)
     prev = data.get_results(f.year - 1, prev_as_of, f.scope)
-    trend = D.trend_frame([data.get_results(y, f.as_of, f.scope) for y in D.years_until(f.year)])
+    trend = data.get_trend(f.year, f.as_of, f.scope)
     with banner.guard("các chỉ tiêu"):
         cards.card_grid(res, changes=D.changes(res, prev), prev_as_of=prev_as_of)
 
@@ -25,8 +25,7 @@ def render() -> None:
         cards.follow_up_panel(D.follow_ups(res))
 
     st.subheader("Biểu đồ theo chỉ tiêu")
-    province = data.get_results(f.year, f.as_of, ds.tree.root)
-    compare = D.compare_units(ds, province)
+    compare = data.get_comparison(f.year, f.as_of)
     codes = [i.code for i in res.indicators]
     tabs = st.tabs(codes, key="chart_tab", on_change="rerun")
     for code, tab in zip(codes, tabs, strict=True):
