@@ -226,6 +226,12 @@ def _serial(n: float) -> datetime | None:
     return datetime.combine(EPOCH + timedelta(days=days), time()) + timedelta(seconds=seconds)
 
 
+# Years a date may have: a typo such as 15/01/0225 is an error, not a date 18 centuries ago
+# (and dates are held as datetime64[ns], which cannot go below 1677 or above 2262).
+YEAR_MIN, YEAR_MAX = 1900, 2200
+_YEAR_PROBLEM = f"năm phải trong khoảng {YEAR_MIN}–{YEAR_MAX}"
+
+
 def _date_from_text(text: str) -> tuple[date | None, str | None, str]:
     """(date, problem, rest-of-text after the date)."""
     m = _DMY.match(text)
@@ -233,12 +239,16 @@ def _date_from_text(text: str) -> tuple[date | None, str | None, str]:
         d, mth, y = int(m.group(1)), int(m.group(3)), m.group(4)
         if len(y) != 4:
             return None, "năm phải có bốn chữ số (dd/mm/yyyy)", ""
+        if not YEAR_MIN <= int(y) <= YEAR_MAX:
+            return None, _YEAR_PROBLEM, ""
         try:
             return date(int(y), mth, d), None, text[m.end() :]
         except ValueError:
             return None, "ngày không tồn tại", ""
     m = _ISO.match(text)
     if m:
+        if not YEAR_MIN <= int(m.group(1)) <= YEAR_MAX:
+            return None, _YEAR_PROBLEM, ""
         try:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3))), None, text[m.end() :]
         except ValueError:
@@ -255,9 +265,9 @@ def parse_datetime(value: object) -> Result:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        return value, None
+        return (value, None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
     if isinstance(value, date):
-        return datetime.combine(value, time()), None
+        return (datetime.combine(value, time()), None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None, "không phải ngày giờ"
@@ -275,6 +285,8 @@ def parse_datetime(value: object) -> Result:
             return None, "không đọc được ngày giờ"
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
+        if not YEAR_MIN <= parsed.year <= YEAR_MAX:
+            return None, _YEAR_PROBLEM
         return parsed, None
     d, problem, rest = _date_from_text(text)
     if d is None:
@@ -297,10 +309,9 @@ def parse_date(value: object) -> Result:
         return None, None
     if isinstance(value, bool):
         return None, "không phải ngày"
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
+    if isinstance(value, date):  # a datetime too (a workbook's date cell)
+        day = value.date() if isinstance(value, datetime) else value
+        return (day, None) if YEAR_MIN <= day.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None, "không phải ngày"

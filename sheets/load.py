@@ -155,7 +155,7 @@ def _typed_frame(tab: S.Tab, columns: dict[str, list[Any]]) -> pd.DataFrame:
     for col in tab.all_columns:
         values = columns[col.attr]
         if col.kind in (S.Kind.DATE, S.Kind.DATETIME):
-            out[col.attr] = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").astype("datetime64[ns]")
+            out[col.attr] = np.array(values, dtype="datetime64[ns]")  # parsed dates, datetimes or None (NaT)
         elif col.kind is S.Kind.INT:
             out[col.attr] = pd.array(values, dtype="Int64")
         elif col.kind in (S.Kind.NUMBER, S.Kind.PERCENT):
@@ -198,14 +198,15 @@ def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[p
     if not len(frame):
         versions = frame.assign(_winner=pd.Series([], dtype=bool))
         return versions, frame.copy()
-    frame = frame.assign(_stamped=frame["stamp"].notna())
-    frame = frame.sort_values(
-        ["_stamped", "stamp", "_sheet_idx", "_row"], na_position="first", kind="mergesort"
-    ).reset_index(drop=True)
-    last = ~frame.duplicated(keys, keep="last")
-    frame["_winner"] = last.to_numpy()
+    # order: unstamped rows first (NaT is the smallest int64), then by stamp, spreadsheet, row;
+    # stable, as a mergesort on (stamped, stamp, spreadsheet, row) with NaN first
+    stamp = frame["stamp"].to_numpy(dtype="datetime64[ns]").view("int64")
+    order = np.lexsort((frame["_row"].to_numpy(), frame["_sheet_idx"].to_numpy(), stamp))
+    frame = frame.take(order).reset_index(drop=True)
+    frame["_winner"] = ~frame.duplicated(keys, keep="last").to_numpy()
     # the same key in two spreadsheets is a warning, once per key
-    per_key = frame.groupby(keys, sort=False, dropna=False)["_sheet"].nunique()
+    repeated = frame[frame.duplicated(keys, keep=False).to_numpy()]
+    per_key = repeated.groupby(keys, sort=False, dropna=False)["_sheet"].nunique()
     multi = per_key[per_key > 1]
     if len(multi):
         winners = frame[frame["_winner"]].set_index(keys)
@@ -222,7 +223,7 @@ def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[p
                     "Giữ bản ghi ở bảng tính của đơn vị, xóa hoặc đổi mã bản ghi trùng.",
                 )
             )
-    versions = frame.drop(columns=["_stamped"])
+    versions = frame
     current = versions[versions["_winner"] & ~versions["void"]].drop(columns=["_winner"]).reset_index(drop=True)
     return versions, current
 

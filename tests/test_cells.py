@@ -236,3 +236,30 @@ def test_parsers_never_raise(value: object) -> None:
         result = parse(value)
         assert isinstance(result, tuple) and len(result) == 2
         assert result[1] is None or isinstance(result[1], str)
+
+
+@pytest.mark.parametrize(
+    "value", ["15/01/0225", "01/01/0001", "31/12/9999", "0225-01-15", "2300-01-01T10:00:00", date(1, 1, 1),
+              datetime(9999, 12, 31, 23, 59)],
+)
+def test_dates_outside_the_years_a_record_can_have_are_errors(value: object) -> None:
+    for parse in (cells.parse_date, cells.parse_datetime):
+        got, problem = parse(value)
+        assert got is None and problem is not None and "1900–2200" in problem, (parse, value, got)
+
+
+def test_a_far_off_year_in_a_sheet_is_a_located_problem_not_a_crash() -> None:
+    from sheets import schema as S
+    from sheets.load import load
+    from sheets.stores.memory import MemoryStore
+    from tests.fixtures import province
+
+    sheets = province()
+    grid = sheets["registry"]["DonVi"]
+    col = [fold(str(h)) for h in grid[0]].index(fold("Ngày thành lập"))
+    grid[2] = list(grid[2]) + [None] * max(0, col + 1 - len(grid[2]))
+    grid[2][col] = "01/01/0001"
+    ds = load(MemoryStore(sheets))
+    hits = [p for p in ds.problems if p.tab == "DonVi" and p.row == 3 and p.column == "Ngày thành lập"]
+    assert len(hits) == 1 and "1900–2200" in hits[0].message and hits[0].value == "01/01/0001"
+    assert S.DON_VI.column("founded").kind is S.Kind.DATE
