@@ -77,7 +77,8 @@ class Table:
 # --- the tables ------------------------------------------------------------------------------------
 
 
-def load_table(results: Sequence[LoadResult], before: Sequence[LoadResult] = ()) -> Table:
+def load_table(results: Sequence[LoadResult], before: Sequence[LoadResult] = (),
+               earlier: Sequence[LoadResult] = (), earlier_label: str = "before: ") -> Table:
     t = Table(
         "Cold load of a province through the Sheets fake (150 ms a request)",
         ["scale", "spreadsheets / tabs / rows", "store (median, CPU)", "requests", "round trips",
@@ -87,8 +88,8 @@ def load_table(results: Sequence[LoadResult], before: Sequence[LoadResult] = ())
              "on the same wire and data. Quota-minutes: requests ÷ 60, the minutes of one user's read quota "
              "(60 a minute) a cold load needs.",
     )
-    for r in results:
-        t.add(scale_name(r.scale), f"{r.spreadsheets} / {r.tabs} / {n(r.rows)}",
+    for label, r in [("", r) for r in results] + [(earlier_label, r) for r in earlier]:
+        t.add(label + scale_name(r.scale), f"{r.spreadsheets} / {r.tabs} / {n(r.rows)}",
               f"{s(r.store.median)} ({s(r.store.cpu_median)}, {r.store.runs} runs)",
               n(median([float(x) for x in r.store_requests])), n(median([float(x) for x in r.store_round_trips])),
               f"{s(r.naive.median)} ({r.naive.runs} runs)" if r.naive.runs else "—",

@@ -52,8 +52,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--render", type=Path, help="write the docs from a saved results file, measuring nothing")
     p.add_argument("--with", dest="with_", type=Path,
                    help="an earlier results file whose sections fill those this run does not measure")
-    p.add_argument("--before", type=Path,
-                   help="an earlier results file whose reruns and indicator figures are shown as 'before'")
+    p.add_argument("--before", type=Path, action="append", default=[],
+                   help="an earlier results file (of the code before a change) whose cold loads, reruns and "
+                        "indicator figures are shown as 'before'; may be given more than once")
     return p.parse_args(argv)
 
 
@@ -212,11 +213,12 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
     earlier = results.get("before_run") or {}
     computes_before = [M.ComputeResult.from_json(d) for d in earlier.get("indicators", [])]
     reruns_before = [M.RerunResult.from_json(d) for d in earlier.get("rerun", [])]
+    loads_earlier = [M.LoadResult.from_json(d) for d in earlier.get("load", [])]
     before_label = f"before ({earlier.get('date')}): " if earlier else ""
 
     tables = []
     if loads:
-        tables.append(R.load_table(loads, before))
+        tables.append(R.load_table(loads, before, loads_earlier, before_label))
     if sub is not None and viewers is not None:
         tables.append(R.write_table(sub, sub_before, viewers))
     if reruns:
@@ -244,9 +246,12 @@ def main(argv: list[str] | None = None) -> int:
     saved = BENCH_DIR / f"results-{datetime.now():%Y%m%d-%H%M%S}.json"
     results = measure_all(args, saved)
     if args.before:
-        earlier = json.loads(args.before.read_text(encoding="utf-8"))
-        results["before_run"] = {"file": args.before.name, "date": earlier.get("machine", {}).get("date"),
-                                 "rerun": earlier.get("rerun", []), "indicators": earlier.get("indicators", [])}
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.before]
+        results["before_run"] = {
+            "file": ", ".join(p.name for p in args.before),
+            "date": runs[0].get("machine", {}).get("date"),
+            **{k: [x for r in runs for x in r.get(k, [])] for k in ("load", "rerun", "indicators")},
+        }
     if args.with_:
         _take_sections(results, json.loads(args.with_.read_text(encoding="utf-8")), args.with_.name)
     _save(results, saved)
