@@ -187,9 +187,18 @@ def _row_problems(
 ) -> list[Problem]:
     sel = frame[np.asarray(mask, dtype=bool)]
     return [
-        Problem(severity, sh, tb, int(rw), column, "" if v is None or v is pd.NA else str(v), message, fix)
+        Problem(severity, sh, tb, int(rw), column, _shown_value(v), message, fix)
         for sh, tb, rw, v in zip(sel["_sheet"], sel["_tab"], sel["_row"], sel[attr], strict=True)
     ]
+
+
+def _shown_value(v: object) -> str:
+    """A parsed value as the sheet shows it (a yes/no cell reads Có/Không, not True/False)."""
+    if v is None or v is pd.NA:
+        return ""
+    if isinstance(v, bool | np.bool_):
+        return "Có" if v else "Không"
+    return str(v)
 
 
 def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -192,6 +192,7 @@ def test_marked_before_the_course_ends_is_a_warning_and_counts_from_its_end() ->
     )
     early = [p for p in ds.problems if p.tab == "DiemDanh" and p.column == "Có mặt"]
     assert [p.severity for p in early] == [WARNING] and "chỉ được tính từ ngày kết thúc" in early[0].message
+    assert early[0].value == "Có"  # as the cell reads, not the parsed True
     cur = ds.frames["DiemDanh"]
     assert cur.loc[(cur["course"] == "KH9") & (cur["officer"] == "CB7"), "counts_from"].tolist() == [
         pd.Timestamp("2026-01-02")

@@ -3,7 +3,7 @@
 The server reads a per-test copy of the demo with one course held today and six officers
 invited (written through the door beforehand), with "act as" switched on explicitly; the
 test picks the coordinator in the sidebar, ticks three boxes, saves, and checks the store.
-Screenshots go to docs/screenshots/ (attendance-390.png, dao-tao-*.png).
+Screenshots go to the screenshots folder (tests/browser/conftest.py): attendance-390.png, dao-tao-*.png.
 """
 
 from __future__ import annotations

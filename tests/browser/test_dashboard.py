@@ -1,7 +1,7 @@
 """The dashboard in a real Chromium: Tổng quan shows the CLI's figures, before and after the
 year is changed through the UI, and every dashboard page renders at 1280 px and at 390 px
 (a phone) without an error or a page that scrolls sideways. Full-page screenshots go to
-docs/screenshots/ for people to look at."""
+the screenshots folder (tests/browser/conftest.py) for people to look at."""
 
 from __future__ import annotations
 
