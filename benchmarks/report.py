@@ -239,6 +239,10 @@ def provenance(results: dict[str, Any]) -> list[str]:
         lines.append(f"- Sections {', '.join(taken['sections'])} come from an earlier run "
                      f"({taken['date']}, `data/bench/{taken['file']}`"
                      + (f", load average at its start {la[0]:.2f}" if la else "") + "); the others from this run.")
+    before = results.get("before_run")
+    if before:
+        lines.append(f"- Rows marked \"before\" come from earlier runs of the code before the changes "
+                     f"({before.get('date')}, `data/bench/` {', '.join(f'`{f.strip()}`' for f in str(before['file']).split(','))}).")
     for name, why in (results.get("failed") or {}).items():
         lines.append(f"- Section {name} failed in this run: {why}")
     return lines
