@@ -260,27 +260,74 @@ def _text_cm(text: str, size: float = TABLE_PT, bold: bool = False) -> float:
     return float(f.getlength(text)) / 1000 * size / 72 * 2.54 * 1.08
 
 
+LAYOUT_STEP_CM = 0.2
+LAYOUT_ROWS = 240  # longer tables are laid out on an even sample of their rows
+
+
+def _wrapped_lines(words: Sequence[float], space: float, width: float) -> int:
+    """Lines a cell takes when its words (their widths) wrap greedily at ``width``."""
+    lines, used = 1, 0.0
+    for w in words:
+        if used and used + space + w > width:
+            lines, used = lines + 1, w
+        else:
+            used = used + space + w if used else w
+    return lines
+
+
 def _col_widths(t: Table) -> list[float]:
-    """Automatic table layout: every column gets its longest word, and the rest of the page
-    width goes where whole lines would need it most."""
-    lo: list[float] = []
-    hi: list[float] = []
-    for i, (name, f) in enumerate(zip(t.columns, t.formats, strict=True)):
-        cells = [(cell_text(r[i], f), t.total and k == len(t.rows) - 1) for k, r in enumerate(t.rows)]
-        lo.append(max([_text_cm(w, bold=b) for x, b in cells for w in x.split()]
-                      + [_text_cm(w, bold=True) for w in name.split()] + [0.6]) + PAD_CM)
-        hi.append(max([_text_cm(x, bold=b) for x, b in cells] + [_text_cm(name, bold=True)]) + PAD_CM)
+    """Automatic table layout: every column gets its longest word; the rest of the page width
+    goes, a step at a time, to the column where it saves the most printed lines (a row is as
+    tall as its tallest cell); width no line needs goes to the text columns."""
+    header = [(name, True) for name in t.columns]
+    step = max(1, len(t.rows) // LAYOUT_ROWS)
+    body = [
+        [(cell_text(r[i], f), bool(t.total and k == len(t.rows) - 1)) for i, f in enumerate(t.formats)]
+        for k, r in enumerate(t.rows) if k % step == 0 or k == len(t.rows) - 1
+    ]
+    rows = [header, *body]
+    space = _text_cm(" ")
+    words = [[[_text_cm(w, bold=b) for w in text.split()] for text, b in row] for row in rows]
+    ncol = len(t.columns)
+    lo = [max([max(ws, default=0.0) for ws in (row[i] for row in words)] + [0.6]) + PAD_CM for i in range(ncol)]
     if sum(lo) >= PAGE_WIDTH_CM:
         return [w * PAGE_WIDTH_CM / sum(lo) for w in lo]
-    if sum(hi) <= PAGE_WIDTH_CM:
-        extra = PAGE_WIDTH_CM - sum(hi)
-        text_cols = [i for i, f in enumerate(t.formats) if f == "text"] or list(range(len(hi)))
-        share = sum(hi[i] for i in text_cols)
-        return [w + (extra * w / share if i in text_cols else 0.0) for i, w in enumerate(hi)]
-    room = PAGE_WIDTH_CM - sum(lo)
-    want = [h - m for h, m in zip(hi, lo, strict=True)]
-    total = sum(want) or 1.0
-    return [m + room * k / total for m, k in zip(lo, want, strict=True)]
+    steps = int((PAGE_WIDTH_CM - sum(lo)) / LAYOUT_STEP_CM)
+    nrow = len(rows)
+    # lines of every cell at every width a column can get: lo, lo + one step, ...
+    table: list[list[list[int]]] = []
+    for i in range(ncol):
+        at_lo = [_wrapped_lines(row[i], space, lo[i] - PAD_CM) for row in words]
+        if max(at_lo) == 1:
+            table.append([at_lo])  # never wraps: no need to widen it
+            continue
+        table.append([at_lo] + [[_wrapped_lines(row[i], space, lo[i] + k * LAYOUT_STEP_CM - PAD_CM)
+                                 for row in words] for k in range(1, steps + 1)])
+    given = [0] * ncol
+    while sum(given) < steps:
+        cur = [table[i][given[i]] for i in range(ncol)]
+        height = sum(max(col[r] for col in cur) for r in range(nrow))
+        best: tuple[float, int, int] | None = None  # (score a step, column, steps)
+        for i in range(ncol):
+            others = [max([cur[j][r] for j in range(ncol) if j != i] + [1]) for r in range(nrow)]
+            for extra in range(1, min(len(table[i]) - 1 - given[i], steps - sum(given)) + 1):
+                trial = table[i][given[i] + extra]
+                # rows saved first; else the column's own lines (a row lowers only when every
+                # tall cell in it does, so columns that wrap together are widened one by one)
+                saved = (height - sum(max(a, b) for a, b in zip(trial, others, strict=True))) * nrow * 100
+                saved += sum(cur[i]) - sum(trial)
+                if saved > 0:
+                    if best is None or saved / extra > best[0]:
+                        best = (saved / extra, i, extra)
+                    break  # the first width that saves lines
+        if best is None:
+            break
+        given[best[1]] += best[2]
+    widths = [w + k * LAYOUT_STEP_CM for w, k in zip(lo, given, strict=True)]
+    room = PAGE_WIDTH_CM - sum(widths)
+    text_cols = [i for i, f in enumerate(t.formats) if f == "text"] or list(range(ncol))
+    share = sum(widths[i] for i in text_cols)
+    return [w + (room * w / share if i in text_cols else 0.0) for i, w in enumerate(widths)]
 
 
 def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:

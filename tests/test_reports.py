@@ -397,3 +397,39 @@ def test_docx_converts_to_pdf(small_report: B.Report, tmp_path: Path) -> None:
                               check=True).stdout
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "TM. BAN THƯỜNG VỤ" in text
         assert num(small_report.results["T1B"].percent or 0, 1) in text
+
+
+def _lines(t: B.Table, widths: list[float]) -> list[int]:
+    from reports import docx_report as X
+
+    space = X._text_cm(" ")
+    rows = [[(n, True) for n in t.columns]] + [[(cell_text(r[i], f), False) for i, f in enumerate(t.formats)]
+                                              for r in t.rows]
+    return [max(X._wrapped_lines([X._text_cm(w, bold=b) for w in text.split()], space, width - X.PAD_CM)
+                for (text, b), width in zip(row, widths, strict=True)) for row in rows]
+
+
+def test_table_layout_fills_the_page_and_gives_width_where_it_saves_lines() -> None:
+    from reports import docx_report as X
+
+    long_name = "Thi đua lao động giỏi, lao động sáng tạo, bảo đảm an toàn vệ sinh lao động năm 2025"
+    t = B.Table("t", "Bảng", ("STT", "Tên phong trào", "Ngày", "Tình trạng"), ("int", "text", "date", "text"),
+                tuple((k, long_name, date(2025, 3, k), "Đúng hạn") for k in range(1, 9)))
+    widths = X._col_widths(t)
+    assert abs(sum(widths) - X.PAGE_WIDTH_CM) < 1e-6
+    # no column is narrower than its longest word
+    for i, f in enumerate(t.formats):
+        longest = max(X._text_cm(w, bold=True) for w in t.columns[i].split())
+        longest = max([longest] + [X._text_cm(w) for r in t.rows for w in cell_text(r[i], f).split()])
+        assert widths[i] >= longest + X.PAD_CM - 1e-9
+    # the long names get the room: every row fits on at most two lines, the short columns on one
+    assert widths[1] == max(widths)
+    assert max(_lines(t, widths)[1:]) <= 2
+
+
+def test_table_layout_never_wraps_a_table_that_fits() -> None:
+    from reports import docx_report as X
+
+    t = B.Table("t", "Bảng", ("Mã", "Đơn vị", "Số đạt"), ("text", "text", "int"),
+                tuple((f"U{k}", f"Công đoàn cơ sở số {k}", k) for k in range(30)))
+    assert _lines(t, X._col_widths(t)) == [1] * 31
