@@ -250,7 +250,8 @@ def timeline_chart(table: pd.DataFrame, end: date, *, year: int | None = None) -
         y=y, x=alt.X("Ngày:T"), color=color,
         shape=alt.Shape("Sự kiện:N", scale=alt.Scale(domain=["Phát động", "Sơ kết", "Tổng kết"],
                                                      range=["circle", "diamond", "square"]),
-                          legend=alt.Legend(title=None, columns=2)),
+                          # above the plot: beside the colours' legend it overflowed a 390 px phone
+                          legend=alt.Legend(title=None, orient="top", columns=3)),
         tooltip=tip,
     )
     e = pd.DataFrame({"E": [pd.Timestamp(end)], "Nhãn": [f"Tính đến {day(end)}"]})
