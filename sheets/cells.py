@@ -226,10 +226,11 @@ def _serial(n: float) -> datetime | None:
     return datetime.combine(EPOCH + timedelta(days=days), time()) + timedelta(seconds=seconds)
 
 
-# Years a date may have: a typo such as 15/01/0225 is an error, not a date 18 centuries ago
-# (and dates are held as datetime64[ns], which cannot go below 1677 or above 2262).
-YEAR_MIN, YEAR_MAX = 1900, 2200
-_YEAR_PROBLEM = f"năm phải trong khoảng {YEAR_MIN}–{YEAR_MAX}"
+# Dates are held as datetime64[ns], which spans 21/09/1677 to 11/04/2262: SPEC 3.3 asks only
+# for a four-digit year, so every whole year in that span is a date, and a typo such as
+# 15/01/0225 is an invalid cell rather than a crash.
+YEAR_MIN, YEAR_MAX = 1678, 2261
+_YEAR_PROBLEM = f"năm không hợp lệ (phải từ {YEAR_MIN} đến {YEAR_MAX})"
 
 
 def _date_from_text(text: str) -> tuple[date | None, str | None, str]:

@@ -239,13 +239,19 @@ def test_parsers_never_raise(value: object) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["15/01/0225", "01/01/0001", "31/12/9999", "0225-01-15", "2300-01-01T10:00:00", date(1, 1, 1),
-              datetime(9999, 12, 31, 23, 59)],
+    "value", ["15/01/0225", "01/01/0001", "31/12/9999", "0225-01-15", "2300-01-01T10:00:00", "31/12/1677",
+              "01/01/2262", date(1, 1, 1), datetime(9999, 12, 31, 23, 59)],
 )
 def test_dates_outside_the_years_a_record_can_have_are_errors(value: object) -> None:
     for parse in (cells.parse_date, cells.parse_datetime):
         got, problem = parse(value)
-        assert got is None and problem is not None and "1900–2200" in problem, (parse, value, got)
+        assert got is None and problem is not None and "1678 đến 2261" in problem, (parse, value, got)
+
+
+@pytest.mark.parametrize("value", ["01/01/1678", "31/12/2261", "1850-06-01"])
+def test_every_year_a_date_column_can_hold_is_a_date(value: str) -> None:
+    got, problem = cells.parse_date(value)
+    assert problem is None and got is not None and got.year == int(value[-4:] if "/" in value else value[:4])
 
 
 def test_a_far_off_year_in_a_sheet_is_a_located_problem_not_a_crash() -> None:
@@ -261,5 +267,5 @@ def test_a_far_off_year_in_a_sheet_is_a_located_problem_not_a_crash() -> None:
     grid[2][col] = "01/01/0001"
     ds = load(MemoryStore(sheets))
     hits = [p for p in ds.problems if p.tab == "DonVi" and p.row == 3 and p.column == "Ngày thành lập"]
-    assert len(hits) == 1 and "1900–2200" in hits[0].message and hits[0].value == "01/01/0001"
+    assert len(hits) == 1 and "1678 đến 2261" in hits[0].message and hits[0].value == "01/01/0001"
     assert S.DON_VI.column("founded").kind is S.Kind.DATE
