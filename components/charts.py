@@ -29,7 +29,6 @@ RATE, THRESHOLD = "Tỉ lệ đạt", "Ngưỡng"
 ROW_HEIGHT = 24
 
 
-
 class Layered(alt.LayerChart):
     """A layered chart whose ``to_dict()`` skips JSON-schema validation unless asked: the
     builders' specs are validated by the tests (``to_dict(validate=True)``), and validating

@@ -88,9 +88,15 @@ def _scoped(spec: str, generation: int, year: int, as_of: date, scope: str) -> R
     return restrict(_dataset(spec, generation), _province(spec, generation, year, as_of), scope)
 
 
-def get_results(year: int, as_of: date, scope: str | None) -> Results:
+def _source_and_scope(scope: str | None) -> tuple[str, int, str | None]:
+    """The cache key's source and generation, and the scope with the province as None."""
     spec, gen = source_spec(), _GLOBAL_GEN[0]
-    if scope is None or scope == _dataset(spec, gen).tree.root:
+    return spec, gen, None if scope == _dataset(spec, gen).tree.root else scope
+
+
+def get_results(year: int, as_of: date, scope: str | None) -> Results:
+    spec, gen, scope = _source_and_scope(scope)
+    if scope is None:
         return _province(spec, gen, year, as_of)
     return _scoped(spec, gen, year, as_of, scope)
 
@@ -109,9 +115,7 @@ def _trend(spec: str, generation: int, year: int, as_of: date, scope: str | None
 def get_trend(year: int, as_of: date, scope: str | None) -> pd.DataFrame:
     """Every indicator of the scope for each year up to ``year`` (each to 31/12 or ``as_of``):
     the figures of ``get_results`` for those years, without their drill-downs."""
-    spec, gen = source_spec(), _GLOBAL_GEN[0]
-    if scope == _dataset(spec, gen).tree.root:
-        scope = None
+    spec, gen, scope = _source_and_scope(scope)
     return _trend(spec, gen, year, as_of, scope)
 
 

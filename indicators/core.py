@@ -400,38 +400,41 @@ UNIT_COLUMN: dict[str, str] = {
 }
 
 
+def _scope_rows(ds: Dataset, province: Results, scope: str | None) -> list[np.ndarray] | None:
+    """Per indicator, which rows of the province's drill-down belong to the scope's subtree
+    (None when the scope is the province itself)."""
+    root = ds.tree.root or ""
+    scope_code = scope or root
+    if scope_code == province.scope:
+        return None
+    if province.scope != root:
+        raise ValueError("restrict() takes the province's results")
+    in_scope = ds.tree.subtree(scope_code)
+    return [ind.detail[UNIT_COLUMN[ind.code]].isin(in_scope).to_numpy() for ind in province.indicators]
+
+
 def restrict(ds: Dataset, province: Results, scope: str | None) -> Results:
     """The results of a scope, from the province's: every denominator of SPEC 4 is a set of
     rows tied to one unit, so a scope's drill-down is the province's rows of units in its
     subtree, in the same order. Equal to ``compute(ds, year, as_of, scope)`` (tested), at the
     cost of a filter instead of a compute: a dashboard changing scope recomputes nothing."""
-    root = ds.tree.root or ""
-    scope_code = scope or root
-    if scope_code == province.scope:
+    masks = _scope_rows(ds, province, scope)
+    if masks is None:
         return province
-    if province.scope != root:
-        raise ValueError("restrict() takes the province's results")
-    in_scope = ds.tree.subtree(scope_code)
     out = []
-    for ind in province.indicators:
-        d = ind.detail
-        keep = d[UNIT_COLUMN[ind.code]].isin(in_scope).to_numpy()
-        d = d[keep].reset_index(drop=True)
+    for ind, keep in zip(province.indicators, masks, strict=True):
+        d = ind.detail[keep].reset_index(drop=True)
         out.append(Indicator(ind.code, int(d["counted"].sum()), len(d), ind.threshold, d))
-    return Results(province.year, province.as_of, province.end, scope_code, tuple(out))
+    return Results(province.year, province.as_of, province.end, scope or ds.tree.root or "", tuple(out))
 
 
 def scope_counts(ds: Dataset, province: Results, scope: str | None) -> list[tuple[str, int, int, float]]:
     """(code, numerator, denominator, threshold) of a scope, from the province's results: the
     figures of ``restrict`` without building its drill-downs (a trend needs only these)."""
-    root = ds.tree.root or ""
-    if (scope or root) == province.scope:
+    masks = _scope_rows(ds, province, scope)
+    if masks is None:
         return [(i.code, i.numerator, i.denominator, i.threshold) for i in province.indicators]
-    in_scope = ds.tree.subtree(scope or root)
-    out = []
-    for ind in province.indicators:
-        d = ind.detail
-        keep = d[UNIT_COLUMN[ind.code]].isin(in_scope).to_numpy()
-        counted = d["counted"].to_numpy(dtype=bool)
-        out.append((ind.code, int(counted[keep].sum()), int(keep.sum()), ind.threshold))
-    return out
+    return [
+        (ind.code, int(ind.detail["counted"].to_numpy(dtype=bool)[keep].sum()), int(keep.sum()), ind.threshold)
+        for ind, keep in zip(province.indicators, masks, strict=True)
+    ]

@@ -16,26 +16,13 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from indicators.core import Indicator, Results
+from indicators.core import UNIT_COLUMN, Indicator, Results
 from sheets import schema as S
 from sheets.load import Dataset
 
 FIRST_YEAR = 2020  # Kế hoạch 48/KH-LĐLĐ, 09/04/2020
 BLANK = "(Chưa ghi)"
 DIRECT = "Trực thuộc LĐLĐ tỉnh"
-
-# the column of each drill-down naming the unit a row concerns
-UNIT_COLUMN: dict[str, str] = {
-    "T1A": "Mã đơn vị",
-    "T1B": "Mã đơn vị",
-    "T2": "Đơn vị phát động",
-    "T3": "Mã đơn vị",
-    "T4": "Mã đơn vị",
-    "O1": "Mã đơn vị",
-    "O2": "Mã đơn vị",
-    "O3": "Mã đơn vị",
-}
-
 
 # --- dates ------------------------------------------------------------------------------
 

@@ -233,6 +233,11 @@ YEAR_MIN, YEAR_MAX = 1678, 2261
 _YEAR_PROBLEM = f"năm không hợp lệ (phải từ {YEAR_MIN} đến {YEAR_MAX})"
 
 
+def _within_years(value: date) -> Result:
+    """A date or date-time as parsed, or the year problem when a frame cannot hold it."""
+    return (value, None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
+
+
 def _date_from_text(text: str) -> tuple[date | None, str | None, str]:
     """(date, problem, rest-of-text after the date)."""
     m = _DMY.match(text)
@@ -266,9 +271,9 @@ def parse_datetime(value: object) -> Result:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
             value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        return (value, None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
+        return _within_years(value)
     if isinstance(value, date):
-        return (datetime.combine(value, time()), None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
+        return _within_years(datetime.combine(value, time()))
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None, "không phải ngày giờ"
@@ -286,9 +291,7 @@ def parse_datetime(value: object) -> Result:
             return None, "không đọc được ngày giờ"
         if parsed.tzinfo is not None:
             parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
-        if not YEAR_MIN <= parsed.year <= YEAR_MAX:
-            return None, _YEAR_PROBLEM
-        return parsed, None
+        return _within_years(parsed)
     d, problem, rest = _date_from_text(text)
     if d is None:
         return None, problem
@@ -311,8 +314,7 @@ def parse_date(value: object) -> Result:
     if isinstance(value, bool):
         return None, "không phải ngày"
     if isinstance(value, date):  # a datetime too (a workbook's date cell)
-        day = value.date() if isinstance(value, datetime) else value
-        return (day, None) if YEAR_MIN <= day.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
+        return _within_years(value.date() if isinstance(value, datetime) else value)
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None, "không phải ngày"
