@@ -322,7 +322,7 @@ def scroll_into_view(css_key: str) -> None:
 
     components.html(
         "<script>const d=window.parent.document;"
-        f"setTimeout(()=>{{const e=d.querySelector('.st-key-{css_key}');"
+        f"setTimeout(()=>{{const e=d.querySelector('.'+CSS.escape('st-key-{css_key}'));"
         "if(e){e.scrollIntoView({block:'center',behavior:'instant'});}},150);</script>",
         height=0,
     )
@@ -424,36 +424,44 @@ class Flow:
             st.warning(s["similar"], icon=":material/content_copy:")
             c1, c2 = st.columns(2)
             if c1.button("Vẫn ghi", type="primary", key=f"{self.key}_yes"):
-                self._write(s["rows"], s["what"], s.get("keep", False), s.get("write_id"))
+                self._write(s["rows"], s["what"], s.get("keep", False), s.get("write_id"),
+                            st.session_state.pop(_FLOW + self.key + "_cb", None))
             if c2.button("Không ghi", key=f"{self.key}_no"):
                 self.reset()
                 st.rerun()
 
     # -- writing
     def save(self, rows: list[dict[str, Any]], *, what: str, similar: str | None = None,
-             keep: bool = False, write_id: str | None = None) -> None:
+             keep: bool = False, write_id: str | None = None,
+             on_saved: Callable[[Any], None] | None = None) -> None:
         """Write ``rows`` (or first ask, when ``similar`` names a look-alike record). On success
-        the inputs are cleared and the page reruns into the saved view; on failure the reason is
-        shown here and nothing is lost. ``keep``: a grid, no record view (see ``note``)."""
+        the inputs are cleared, ``on_saved(result)`` runs (forget a grid's edits, an upload) and
+        the app reruns into the saved view; on failure the reason is shown here and nothing is
+        lost. ``keep``: a grid, no record view (see ``note``). ``what`` names what was saved
+        (with its record code); the row counts and spreadsheets are added to it."""
         if similar:
             self._state.clear()
             self._state.update(phase="confirm", rows=rows, what=what, similar=similar, keep=keep,
                                write_id=write_id)
+            st.session_state[_FLOW + self.key + "_cb"] = on_saved
             return
-        self._write(rows, what, keep, write_id)
+        self._write(rows, what, keep, write_id, on_saved)
 
-    def _write(self, rows: list[dict[str, Any]], what: str, keep: bool, write_id: str | None) -> None:
+    def _write(self, rows: list[dict[str, Any]], what: str, keep: bool, write_id: str | None,
+               on_saved: Callable[[Any], None] | None = None) -> None:
         scope = f"flow:{self.key}"
         result = save(scope, self.tab, rows, self.user, write_id=write_id or pending(scope, rows)["id"])
         if result is None:  # the failure is on screen, the input kept
             return
         done(scope)
         clear(self.k(""))
+        if on_saved is not None:
+            on_saved(result)
         s = self._state
         s.clear()
         s.update(phase="saved", message=saved_message(result, what), keep=keep, scroll=True,
                  lines=record_lines(self.tab, rows[0]) if len(rows) == 1 and not keep else [])
-        st.rerun()
+        st.rerun(scope="app")
 
 
 def tabs(key: str, labels: Sequence[str]) -> Sequence[Any]:

@@ -225,6 +225,7 @@ def test_refused_write_outside_subtree_keeps_the_list_and_writes_nothing(src: Pa
     assert sorted(r["Mã đơn vị"] for r in new) == ["BABE001", "BABE002"]
     assert {r["Số quyết định"] for r in new} == {"15/QĐ-LĐLĐ"}
     assert len({r["Mã khen thưởng"] for r in new}) == 2
+    assert "kl_save" not in [b.key for b in at.button]  # written: the list cannot be written again
 
 
 def test_door_refuses_even_when_the_page_is_bypassed(src: Path) -> None:
@@ -327,6 +328,7 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     assert at.title[0].value == "Cài đặt"
     health = at.dataframe[0].value
     assert len(health) == len(load(SqliteStore(src)).sheets)
+    goto(at, "Chỉ tiêu", "views/cai_dat.py")
     at.session_state["ct_grid_2026"] = {"edited_rows": {2: {"Ngưỡng (%)": 90.0}}, "added_rows": [],
                                         "deleted_rows": []}
     at.run()
@@ -335,6 +337,9 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     ds = load(SqliteStore(src))
     assert ds.thresholds(2026)["T2"] == 90.0
     assert ds.thresholds(2026)["T1B"] == 85.0  # untouched rows are not written
+    assert any("Đã lưu 1 chỉ tiêu năm 2026 (T2)" in s.value for s in at.success)  # beside the button, kept
+    assert at.session_state["f_tab_cai_dat"] == "Chỉ tiêu"
+    goto(at, "Hạn báo cáo", "views/cai_dat.py")
     # report deadlines: the same door
     at.session_state["kb_grid_2026"] = {"edited_rows": {0: {"Hạn nộp": "2026-06-20"}}, "added_rows": [],
                                         "deleted_rows": []}
@@ -343,6 +348,8 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     assert not at.exception
     assert load(SqliteStore(src)).deadlines(2026)[S.PERIOD_HALF] == date(2026, 6, 20)
     # a new user, through the form
+    goto(at, "Người dùng và vai trò", "views/cai_dat.py")
+    at.run()
     at.text_input(key="f_nd_email").input("Moi.Nguoi@LDLD.vn")
     at.selectbox(key="f_nd_role").set_value(S.ROLE_OFFICER)
     at.selectbox(key="f_nd_unit").set_value("CD")
@@ -371,7 +378,7 @@ def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
     assert at.text_input(key="f_pt_name").value == ""  # cleared after success only
     # record its mid-term review: a new version, the other fields kept
     at.selectbox(key="pt_pick").set_value(code).run()
-    at.date_input(key=f"f_rv_mid_{code}").set_value(date(2026, 7, 10))
+    at.date_input(key=f"f_rv_{code}_mid").set_value(date(2026, 7, 10))
     at.button[[b.label for b in at.button].index("Ghi nhận")].click().run()
     assert not at.exception
     rec = load(SqliteStore(src)).frames["PhongTrao"].set_index("movement").loc[code]

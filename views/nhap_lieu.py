@@ -90,6 +90,7 @@ def plan_rows(year: int, changes: dict[str, dict[str, Any]]) -> list[dict[str, A
     return [{"year": year, "unit": u, **{PLAN_COLS[c]: v for c, v in vals.items()}} for u, vals in changes.items()]
 
 
+@st.fragment  # a tick in the grid reruns this section only, not the page
 def plan_section(ds: Dataset, user: User) -> None:
     today = clock.today()
     years = list(range(today.year + 1, 2019, -1))
@@ -150,21 +151,25 @@ def plan_section(ds: Dataset, user: User) -> None:
     )
     changes = plan_changes(stored, edited)
     book[ctx] = changes
+    flow = forms.Flow(f"plan_{ctx}", tab="KeHoach", user=user)
+    if changes:
+        flow.reset()  # the next edit: the last confirmation has done its job
     b1, b2, b3 = st.columns([1, 1, 3])
     save = b1.button("Lưu kế hoạch", type="primary", disabled=not changes, key="plan_save",
                      icon=":material/save:")
     if b2.button("Bỏ thay đổi", disabled=not changes, key="plan_discard"):
         book.pop(ctx, None)
         st.session_state.pop(PLAN_KEY, None)
-        st.rerun()
+        st.rerun(scope="fragment")
     b3.caption(f"{len(changes)} đơn vị có thay đổi chưa lưu." if changes else "Chưa có thay đổi.")
     if save and changes:
-        result = forms.save(f"plan:{ctx}", "KeHoach", plan_rows(year, changes), user)
-        if result is not None:
+        def saved(_: Any) -> None:  # the grid starts again from what is now stored
             book.pop(ctx, None)
             st.session_state.pop(PLAN_KEY, None)
-            forms.flash(forms.saved_message(result, f"Kế hoạch năm {year} của {len(changes)} đơn vị"))
-            st.rerun()
+
+        flow.save(plan_rows(year, changes), what=f"Kế hoạch năm {year} của {len(changes)} đơn vị", keep=True,
+                  on_saved=saved)
+    flow.note()
 
 
 # --- Phong trào: launch, sơ kết, tổng kết --------------------------------------------------
@@ -225,21 +230,21 @@ def movement_section(ds: Dataset, user: User) -> None:
         f"hạn tổng kết {day(rec['final_due'])} · đã tổng kết {day(rec['final_held'])} · "
         f"{rec.get('status') or S.MOVEMENT_RUNNING}"
     )
-    with st.form("rv_form", clear_on_submit=False):
+    flow = forms.Flow(f"rv_{mv}", tab="PhongTrao", user=user, again="Ghi nhận tiếp")
+    if flow.saved():
+        return
+    with flow.form():
         c1, c2, c3 = st.columns(3)
-        mid = c1.date_input("Ngày sơ kết", value=rec["mid_held"], key=f"f_rv_mid_{mv}", format="DD/MM/YYYY")
-        fin = c2.date_input("Ngày tổng kết", value=rec["final_held"], key=f"f_rv_final_{mv}", format="DD/MM/YYYY")
+        mid = c1.date_input("Ngày sơ kết", value=rec["mid_held"], key=flow.k("mid"), format="DD/MM/YYYY")
+        fin = c2.date_input("Ngày tổng kết", value=rec["final_held"], key=flow.k("final"), format="DD/MM/YYYY")
         statuses = list(S.MOVEMENT_STATUSES)
-        status = c3.selectbox("Trạng thái", statuses, key=f"f_rv_status_{mv}",
+        status = c3.selectbox("Trạng thái", statuses, key=flow.k("status"),
                               index=statuses.index(rec.get("status") or S.MOVEMENT_RUNNING))
-        submitted = st.form_submit_button("Ghi nhận", type="primary")
+        submitted = flow.submit("Ghi nhận")
     if submitted:
         row = rec | {"mid_held": forms.date_or_none(mid), "final_held": forms.date_or_none(fin), "status": status}
-        result = forms.save(f"rv:{mv}", "PhongTrao", [row], user)
-        if result is not None:
-            forms.clear("f_rv_")
-            forms.flash(forms.saved_message(result, f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}"))
-            st.rerun()
+        flow.save([row], what=f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}")
+    flow.prompt()
 
 
 # --- Khen thưởng ---------------------------------------------------------------------------
@@ -268,43 +273,54 @@ def _award_common(prefix: str, ds: Dataset, user: User) -> dict[str, Any]:
 
 
 def award_section(ds: Dataset, user: User) -> None:
-    units = forms.writable_units(ds, user)
     mode = st.radio("Cách nhập", ["Từng người", "Cả danh sách của một quyết định"], horizontal=True,
                     key="f_kt_mode")
     if mode == "Từng người":
-        with st.form("kt_form", clear_on_submit=False):
-            common = _award_common("f_kt_", ds, user)
-            c1, c2, c3 = st.columns(3)
-            who = c1.text_input("Tên người hoặc tập thể *", key="f_kt_name")
-            unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_kt_unit")
-            position = c3.text_input("Chức vụ", key="f_kt_position")
-            c4, c5, c6 = st.columns(3)
-            group = c4.selectbox("Nhóm đối tượng", [NONE, *S.GROUPS], key="f_kt_group",
-                                 help="Bắt buộc với khen thưởng cá nhân (chỉ tiêu T3).")
-            gender = c5.selectbox("Giới tính", [NONE, *S.GENDERS], key="f_kt_gender")
-            value = c6.text_input("Giá trị làm lợi (đồng)", key="f_kt_value")
-            achievement = st.text_area("Thành tích", key="f_kt_achievement", height=80)
-            submitted = st.form_submit_button("Thêm khen thưởng", type="primary")
-        if submitted:
-            row = common | {
-                "Tên người hoặc tập thể": who, "Mã đơn vị": unit, "Chức vụ": position or None,
-                "Nhóm đối tượng": None if group == NONE else group, "Giới tính": None if gender == NONE else gender,
-                "Giá trị làm lợi (đồng)": value or None, "Thành tích": achievement or None,
-            }
-            row["Mã khen thưởng"] = importer.award_code(row["Số quyết định"], row["Ngày quyết định"], who, unit,
-                                                        row["Hình thức"])
-            result = forms.save("kt:one", "KhenThuong", [row], user)
-            if result is not None:
-                forms.clear("f_kt_")
-                forms.flash(forms.saved_message(result, f"Đã thêm khen thưởng cho «{who}»"))
-                st.rerun()
-        return
+        award_one(ds, user)
+    else:
+        award_list(ds, user)
 
+
+def award_one(ds: Dataset, user: User) -> None:
+    units = forms.writable_units(ds, user)
+    flow = forms.Flow("kt", tab="KhenThuong", user=user)
+    if flow.saved():
+        return
+    with flow.form():
+        common = _award_common(flow.k(""), ds, user)
+        c1, c2, c3 = st.columns(3)
+        who = c1.text_input("Tên người hoặc tập thể *", key=flow.k("name"))
+        unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+        position = c3.text_input("Chức vụ", key=flow.k("position"))
+        c4, c5, c6 = st.columns(3)
+        group = c4.selectbox("Nhóm đối tượng", [NONE, *S.GROUPS], key=flow.k("group"),
+                             help="Bắt buộc với khen thưởng cá nhân (chỉ tiêu T3).")
+        gender = c5.selectbox("Giới tính", [NONE, *S.GENDERS], key=flow.k("gender"))
+        value = c6.text_input("Giá trị làm lợi (đồng)", key=flow.k("value"))
+        achievement = st.text_area("Thành tích", key=flow.k("achievement"), height=80)
+        submitted = flow.submit("Thêm khen thưởng")
+    if submitted:
+        row = common | {
+            "Tên người hoặc tập thể": who, "Mã đơn vị": unit, "Chức vụ": position or None,
+            "Nhóm đối tượng": None if group == NONE else group, "Giới tính": None if gender == NONE else gender,
+            "Giá trị làm lợi (đồng)": value or None, "Thành tích": achievement or None,
+        }
+        row["Mã khen thưởng"] = importer.award_code(row["Số quyết định"], row["Ngày quyết định"], who, unit,
+                                                    row["Hình thức"])
+        flow.save([row], what=f"Đã thêm khen thưởng cho «{who}» (mã {row['Mã khen thưởng']})",
+                  similar=dupes.award(ds, row))
+    flow.prompt()
+
+
+def award_list(ds: Dataset, user: User) -> None:
+    flow = forms.Flow("kl", tab="KhenThuong", user=user, again="Nhập danh sách khác")
+    if flow.saved():  # written: the list is gone from the screen, a second click cannot write it again
+        return
     st.caption("Nhập các thông tin chung của quyết định, rồi dán danh sách từ bảng tính (chọn các ô, Ctrl+C, "
                "Ctrl+V). Mỗi dòng một người hoặc tập thể, các cột theo thứ tự: "
                + " | ".join(AWARD_LIST_COLUMNS) + ". Có thể dán kèm dòng tiêu đề.")
-    common = _award_common("f_kl_", ds, user)
-    text = st.text_area("Danh sách (dán từ bảng tính)", key="f_kl_text", height=180)
+    common = _award_common(flow.k(""), ds, user)
+    text = st.text_area("Danh sách (dán từ bảng tính)", key=flow.k("text"), height=180)
     if not text.strip():
         return
     grid, first = importer.grid_from_text(text, "KhenThuong", columns=AWARD_LIST_COLUMNS)
@@ -312,11 +328,8 @@ def award_section(ds: Dataset, user: User) -> None:
     checked = importer.check(ds, "KhenThuong", grid, user.email, source="danh sách dán", first_row=first)
     _show_check(checked, what="dòng của danh sách")
     if st.button(f"Ghi {len(checked.rows)} khen thưởng", type="primary", disabled=not checked.ok, key="kl_save"):
-        result = forms.save("kt:list", "KhenThuong", checked.rows, user)
-        if result is not None:
-            forms.clear("f_kl_")
-            forms.flash(forms.saved_message(result, f"Đã thêm {len(checked.rows)} khen thưởng"))
-            st.rerun()
+        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng")
+    flow.prompt()
 
 
 def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
@@ -336,59 +349,57 @@ def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
 def officer_section(ds: Dataset, user: User) -> None:
     units = forms.writable_units(ds, user)
     st.subheader("Phân công cán bộ làm công tác TĐKT")
-    with st.form("cb_form", clear_on_submit=False):
-        c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Họ tên *", key="f_cb_name")
-        unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_cb_unit")
-        code = c3.text_input("Mã cán bộ", key="f_cb_code", help="Để trống: ứng dụng tự đặt mã.")
-        c4, c5, c6 = st.columns(3)
-        position = c4.text_input("Chức vụ", key="f_cb_position")
-        regime = c5.selectbox("Chế độ", [NONE, *S.REGIMES], key="f_cb_regime")
-        st.session_state.setdefault("f_cb_assigned", clock.today())
-        assigned = c6.date_input("Ngày phân công", key="f_cb_assigned", format="DD/MM/YYYY")
-        c7, c8 = st.columns(2)
-        phone = c7.text_input("Điện thoại", key="f_cb_phone")
-        email = c8.text_input("Email", key="f_cb_email")
-        submitted = st.form_submit_button("Phân công", type="primary")
-    if submitted:
-        inputs = dict(name=name, unit=unit, code=code, position=position, regime=regime,
-                      assigned=forms.date_or_none(assigned), phone=phone, email=email)
-        p = forms.pending("cb:new", [inputs])
-        if not code.strip() and "code" not in p:
-            p["code"] = forms.next_code(ds, "CanBo", f"CB-{unit}-")
-        row = {"officer": code.strip() or p["code"], "name": name, "unit": unit, "position": position or None,
-               "regime": None if regime == NONE else regime, "assigned": forms.date_or_none(assigned),
-               "phone": phone or None, "email": email or None}
-        result = forms.save("cb:new", "CanBo", [row], user, write_id=p["id"])
-        if result is not None:
-            forms.clear("f_cb_")
-            forms.flash(forms.saved_message(result, f"Đã phân công cán bộ «{name}» (mã {row['officer']})"))
-            st.rerun()
+    flow = forms.Flow("cb", tab="CanBo", user=user)
+    if not flow.saved():
+        with flow.form():
+            c1, c2, c3 = st.columns(3)
+            name = c1.text_input("Họ tên *", key=flow.k("name"))
+            unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+            code = c3.text_input("Mã cán bộ", key=flow.k("code"), placeholder="Để trống: ứng dụng tự đặt mã")
+            c4, c5, c6 = st.columns(3)
+            position = c4.text_input("Chức vụ", key=flow.k("position"))
+            regime = c5.selectbox("Chế độ", [NONE, *S.REGIMES], key=flow.k("regime"))
+            st.session_state.setdefault(flow.k("assigned"), clock.today())
+            assigned = c6.date_input("Ngày phân công", key=flow.k("assigned"), format="DD/MM/YYYY")
+            c7, c8 = st.columns(2)
+            phone = c7.text_input("Điện thoại", key=flow.k("phone"))
+            email = c8.text_input("Email", key=flow.k("email"))
+            submitted = flow.submit("Phân công")
+        if submitted:
+            p = flow.pending(dict(name=name, unit=unit, code=code, position=position, regime=regime,
+                                  assigned=forms.date_or_none(assigned), phone=phone, email=email))
+            if not code.strip() and "code" not in p:
+                p["code"] = forms.next_code(ds, "CanBo", f"CB-{unit}-")
+            row = {"officer": code.strip() or p["code"], "name": name, "unit": unit, "position": position or None,
+                   "regime": None if regime == NONE else regime, "assigned": forms.date_or_none(assigned),
+                   "phone": phone or None, "email": email or None}
+            flow.save([row], what=f"Đã phân công cán bộ «{name}» (mã {row['officer']})", write_id=p["id"])
+        flow.prompt()
 
     st.subheader("Thôi phân công")
     cur = forms.records_for(ds, user, "CanBo")
     cur = cur[cur["left"].isna()] if len(cur) else cur
+    end = forms.Flow("cbe", tab="CanBo", user=user, again="Ghi cán bộ khác")
+    if end.saved():
+        return
     if not len(cur):
         st.caption("Không có cán bộ nào đang được phân công trong phạm vi của bạn.")
         return
     labels = {o: f"{o} — {n} ({data_name})" for o, n, data_name in
               zip(cur["officer"], cur["name"], cur["unit"].map(ds.tree.name), strict=True)}
-    with st.form("cbe_form", clear_on_submit=False):
+    with end.form():
         c1, c2 = st.columns([3, 1])
-        officer = c1.selectbox("Cán bộ", list(labels), format_func=lambda o: labels.get(o, o), key="f_cbe_officer")
-        st.session_state.setdefault("f_cbe_left", clock.today())
-        left = c2.date_input("Ngày thôi", key="f_cbe_left", format="DD/MM/YYYY")
-        submitted = st.form_submit_button("Thôi phân công")
+        officer = c1.selectbox("Cán bộ", list(labels), format_func=lambda o: labels.get(o, o), key=end.k("officer"))
+        st.session_state.setdefault(end.k("left"), clock.today())
+        left = c2.date_input("Ngày thôi", key=end.k("left"), format="DD/MM/YYYY")
+        submitted = end.submit("Thôi phân công", type="secondary")
     if submitted:
         rec = forms.current_row(ds, "CanBo", {"officer": officer})
         if rec is None:
-            st.error("Không tìm thấy cán bộ này; hãy tải lại trang.")
-            return
-        result = forms.save(f"cbe:{officer}", "CanBo", [rec | {"left": forms.date_or_none(left)}], user)
-        if result is not None:
-            forms.clear("f_cbe_")
-            forms.flash(forms.saved_message(result, f"Đã ghi ngày thôi của cán bộ {officer}"))
-            st.rerun()
+            st.error("Không tìm thấy cán bộ này; hãy bấm «Làm mới» rồi thử lại.")
+        else:
+            end.save([rec | {"left": forms.date_or_none(left)}], what=f"Đã ghi ngày thôi của cán bộ {officer}")
+    end.prompt()
 
 
 # --- Nhập từ tệp ----------------------------------------------------------------------------
