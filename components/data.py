@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import date
 from typing import Any
 
@@ -11,12 +12,22 @@ import streamlit as st
 
 from indicators.core import Results, compute, restrict, scope_counts
 from indicators.dashboard import compare_units, trend_rows_frame, years_until
+from sheets.errors import TdktError
 from sheets.gcpause import freeze_long_lived
 from sheets.load import Dataset, load
 from sheets.sources import open_source
 from sheets.stores.base import Store
 
 DEFAULT_TTL = 300
+RETRY_PARTIAL = 30  # seconds a load with unreadable spreadsheets is kept before reading again
+
+
+class RegistryUnreadable(TdktError):
+    """The registry could not be read: nobody's role is known (never "not registered")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def source_spec() -> str:
@@ -61,12 +72,31 @@ _GLOBAL_GEN = [0]
 @st.cache_resource(show_spinner="Đang đọc dữ liệu…", ttl=DEFAULT_TTL, max_entries=4)
 def _dataset(spec: str, generation: int) -> Dataset:
     ds = load(_store(spec))
+    if ds.registry in ds.sheet_errors:  # raised, so not cached: the next run reads again
+        _store(spec).invalidate(None)
+        raise RegistryUnreadable(_plain_reason(ds.sheet_errors[ds.registry]))
+    _LOADED[id(ds)] = time.monotonic()
     freeze_long_lived()  # a rerun then never pays a full collection over the Dataset
     return ds
 
 
+_LOADED: dict[int, float] = {}
+
+
+def _plain_reason(text: str) -> str:
+    """A store's reason without server paths (those stay in the log)."""
+    import re
+
+    return re.sub(r"(/[\w.+-]+){2,}", "…", text)[:300]
+
+
 def get_dataset() -> Dataset:
-    return _dataset(source_spec(), _GLOBAL_GEN[0])
+    ds = _dataset(source_spec(), _GLOBAL_GEN[0])
+    # some spreadsheets could not be read: try again soon rather than after the full TTL
+    if ds.sheet_errors and time.monotonic() - _LOADED.get(id(ds), 0.0) > RETRY_PARTIAL:
+        refresh()
+        ds = _dataset(source_spec(), _GLOBAL_GEN[0])
+    return ds
 
 
 def refresh() -> None:

@@ -17,6 +17,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     os.environ["TDKT_TODAY"] = TODAY
     os.environ["TDKT_ALLOW_ACT_AS"] = "1"  # tests act as users via session_state["actor"] on sqlite copies
+    os.environ.setdefault("TDKT_RAISE", "1")  # AppTest sees a page's exception (users get our error page)
     os.environ.pop("TDKT_SOURCE", None)
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     os.environ["TDKT_DEMO_PATH"] = str(path)
