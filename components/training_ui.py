@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import data, forms
+from components import data
 from components.fmt import day, num, pct
 from components.tables import BAD, GOOD, downloads, file_stem, show_frame, vn_styler
 from indicators import training as T
@@ -325,12 +325,9 @@ def courses_view(ds: Dataset, user: User, year: int) -> None:
 def new_course_form(ds: Dataset, user: User, today: date) -> None:
     organisers = T.organiser_options(ds, user, today)
     nonce = st.session_state.setdefault("dt_new_nonce", 0)
-    flow = forms.Flow("dt_new", tab="KhoaHoc", user=user, again="Thêm khóa khác")
-    with st.expander("Thêm khóa tập huấn", expanded=flow.phase != "draft", icon=":material/add_circle:"):
+    with st.expander("Thêm khóa tập huấn", expanded=False, icon=":material/add_circle:"):
         if not organisers:
             st.caption("Bạn chưa quản lý đơn vị nào có thể tổ chức khóa tập huấn.")
-            return
-        if flow.saved():
             return
         with st.form(f"dt_new_form:{nonce}"):
             name = st.text_input("Tên khóa *", key=f"dt_new_name:{nonce}")
@@ -343,30 +340,23 @@ def new_course_form(ds: Dataset, user: User, today: date) -> None:
             place = st.text_input("Địa điểm", key=f"dt_new_place:{nonce}")
             form = st.selectbox("Hình thức", S.COURSE_FORMS, key=f"dt_new_form_kind:{nonce}")
             submitted = st.form_submit_button("Thêm khóa", type="primary", key=f"dt_new_submit:{nonce}")
-        if submitted:
-            _new_course(ds, flow, nonce, name=name, unit=str(unit), start=start, end=end, place=place, form=form)
-        flow.prompt()
-
-
-def _new_course(ds: Dataset, flow: forms.Flow, nonce: int, *, name: str, unit: str, start: Any, end: Any,
-                place: str, form: str) -> None:
-    if not isinstance(start, date) or not (name or "").strip():
-        st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
-        return
-    end_d = end if isinstance(end, date) else start
-    if end_d < start:
-        st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
-        return
-    code_key = f"dt_new_code:{nonce}:{unit}:{start.year}"
-    code = st.session_state.setdefault(code_key, T.next_course_code(ds, start.year, unit))
-    row = T.course_row(code=code, name=name, unit=unit, start=start, end=end_d, place=place, form=form)
-
-    def saved(_: Any) -> None:
-        st.session_state["dt_new_nonce"] = nonce + 1
-        st.session_state[COURSE_KEY] = code
-
-    flow.save([row], what=f"Đã thêm khóa «{row['Tên khóa']}» (mã {code}). Bước tiếp theo: mời cán bộ tham gia",
-              on_saved=saved)
+        if not submitted:
+            return
+        if not isinstance(start, date) or not (name or "").strip():
+            st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
+            return
+        end_d = end if isinstance(end, date) else start
+        if end_d < start:
+            st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
+            return
+        code_key = f"dt_new_code:{nonce}:{unit}:{start.year}"
+        code = st.session_state.setdefault(code_key, T.next_course_code(ds, start.year, str(unit)))
+        row = T.course_row(code=code, name=name, unit=str(unit), start=start, end=end_d, place=place, form=form)
+        if save(f"new:{nonce}", "KhoaHoc", [row], user):
+            st.session_state["dt_new_nonce"] = nonce + 1
+            st.session_state[COURSE_KEY] = code
+            flash(f"Đã thêm khóa «{row['Tên khóa']}» (mã {code}). Bước tiếp theo: mời cán bộ tham gia.")
+            st.rerun()
 
 
 def _record_hash(r: dict[str, Any]) -> str:
@@ -391,12 +381,11 @@ def edit_course(ds: Dataset, user: User, courses: pd.DataFrame) -> None:
                                 key=f"dt_edit_end:{code}:{h}")
             place = st.text_input("Địa điểm", value=r["place"] if isinstance(r["place"], str) else "",
                                   key=f"dt_edit_place:{code}:{h}")
-            kinds = ["", *S.COURSE_FORMS]
+            forms = ["", *S.COURSE_FORMS]
             cur_form = r["form"] if isinstance(r["form"], str) else ""
-            form = st.selectbox("Hình thức", kinds, index=kinds.index(cur_form) if cur_form in kinds else 0,
+            form = st.selectbox("Hình thức", forms, index=forms.index(cur_form) if cur_form in forms else 0,
                                 format_func=lambda f: f or "(chưa ghi)", key=f"dt_edit_form_kind:{code}:{h}")
             submitted = st.form_submit_button("Lưu thay đổi", type="primary", key=f"dt_edit_submit:{code}:{h}")
-        flow = forms.Flow(f"dt_edit_{code}", tab="KhoaHoc", user=user)
         if submitted:
             if not isinstance(start, date) or not (name or "").strip():
                 st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
@@ -411,9 +400,9 @@ def edit_course(ds: Dataset, user: User, courses: pd.DataFrame) -> None:
                     st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
                 elif row == old:
                     st.info("Không có thay đổi nào để lưu.")
-                else:
-                    flow.save([row], what=f"Đã lưu thay đổi của khóa {code}", keep=True)
-        flow.note()
+                elif save(f"edit:{code}", "KhoaHoc", [row], user):
+                    flash(f"Đã lưu thay đổi của khóa {code}.")
+                    st.rerun()
 
         st.divider()
         pending = st.session_state.get("dt_void_pending")
@@ -503,12 +492,12 @@ def invite_view(ds: Dataset, user: User, year: int) -> None:
         placeholder="—",
     )
     chosen = [str(o) for o in edited.loc[edited["Mời"].astype(bool), "Mã cán bộ"]]
-    flow = forms.Flow(f"dt_inv_{course}", tab="DiemDanh", user=user)
     if st.button(f"Mời {len(chosen)} cán bộ đã chọn", type="primary", disabled=not chosen, key="dt_inv_send"):
         rows = T.invitation_rows(course, chosen)
-        flow.save(rows, what=f"Đã mời {len(rows)} cán bộ vào khóa {course}. Điểm danh ở mục «Điểm danh» vào "
-                  "ngày học", keep=True, on_saved=lambda _: st.session_state.update(dt_inv_nonce=nonce + 1))
-    flow.note()
+        if save(f"inv:{course}", "DiemDanh", rows, user):
+            st.session_state["dt_inv_nonce"] = nonce + 1
+            flash(f"Đã mời {len(rows)} cán bộ vào khóa {course}. Điểm danh ở mục «Điểm danh» vào ngày học.")
+            st.rerun()
 
 
 # --- attendance -------------------------------------------------------------------------
@@ -569,13 +558,14 @@ def attendance_view(ds: Dataset, user: User, year: int) -> None:
     if st.button("Tải lại danh sách", key="dt_dd_reload", help="Xem điểm danh người khác vừa lưu"):
         st.session_state.pop(f"dt_dd_base:{course}", None)
         st.rerun()
-    flow = forms.Flow(f"dt_dd_{course}", tab="DiemDanh", user=user)
-    changes = T.attendance_changes(sheet, course, base, marks) if submitted else []
-    if submitted and not changes:
+    if not submitted:
+        return
+    changes = T.attendance_changes(sheet, course, base, marks)
+    if not changes:
         st.info("Không có thay đổi nào để lưu.")
-    elif changes:
+        return
+    if save(f"dd:{course}", "DiemDanh", changes, user):
+        st.session_state.pop(f"dt_dd_base:{course}", None)
         n_yes = sum(1 for c in changes if c["Có mặt"])
-        flow.save(changes, what=f"Đã lưu điểm danh: {len(changes)} thay đổi ({n_yes} có mặt, "
-                  f"{len(changes) - n_yes} vắng)", keep=True,
-                  on_saved=lambda _: st.session_state.pop(f"dt_dd_base:{course}", None))
-    flow.note()  # right under the button, where the user is (the bottom of a long list on a phone)
+        flash(f"Đã lưu điểm danh: {len(changes)} thay đổi ({n_yes} có mặt, {len(changes) - n_yes} vắng).")
+        st.rerun()
