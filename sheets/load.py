@@ -19,6 +19,7 @@ import pandas as pd
 from sheets import clock
 from sheets import schema as S
 from sheets.gcpause import gc_paused
+from sheets.owners import HOME, Homes, Records, build_homes, future_stamps, resolve_refs, split_by_home
 from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedColumns, Problem, match_tab, parse_columns
 from sheets.stores.base import SheetRead, Store
 
@@ -109,6 +110,11 @@ class Dataset:
     tab_gids: dict[tuple[str, str], int] = field(default_factory=dict)  # (spreadsheet, tab) -> gid
     col_index: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (sheet, tab, header) -> col
     loaded_at: datetime = field(default_factory=clock.now)
+    homes: Homes | None = None  # whose record a key names (SPEC 3.3); None only for hand-built datasets
+
+    def raw_code(self, tab: str, code: Any) -> Any:
+        """The code as typed in the sheet for a record id of ``tab`` (see ``sheets.owners``)."""
+        return self.homes.raw(tab, code) if self.homes is not None else code
 
     def thresholds(self, year: int) -> dict[str, float]:
         out = dict(S.DEFAULT_THRESHOLDS)
@@ -201,9 +207,15 @@ def _shown_value(v: object) -> str:
     return str(v)
 
 
-def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Order versions (SPEC 3.3) and return (all versions with ``_winner``, current records)."""
+def resolve(
+    tab: S.Tab, frame: pd.DataFrame, problems: list[Problem], *, homes: Homes | None = None,
+    names: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Order versions (SPEC 3.3) and return (all versions with ``_winner``, current records).
+
+    With a ``_home`` column, versions belong to the record (key, H), H being that column."""
     keys = list(tab.key_attrs)
+    record = [*keys, HOME] if HOME in frame.columns else keys
     if not len(frame):
         versions = frame.assign(_winner=pd.Series([], dtype=bool))
         return versions, frame.copy()
@@ -212,26 +224,28 @@ def resolve(tab: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[p
     stamp = frame["stamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((frame["_row"].to_numpy(), frame["_sheet_idx"].to_numpy(), stamp))
     frame = frame.take(order).reset_index(drop=True)
-    frame["_winner"] = ~frame.duplicated(keys, keep="last").to_numpy()
-    # the same key in two spreadsheets is a warning, once per key
-    repeated = frame[frame.duplicated(keys, keep=False).to_numpy()]
-    per_key = repeated.groupby(keys, sort=False, dropna=False)["_sheet"].nunique()
-    multi = per_key[per_key > 1]
-    if len(multi):
-        winners = frame[frame["_winner"]].set_index(keys)
-        for key in multi.index:
-            w = winners.loc[key]
-            if isinstance(w, pd.DataFrame):
-                w = w.iloc[-1]
-            shown = " / ".join(str(k) for k in (key if isinstance(key, tuple) else (key,)))
-            sheets = sorted(set(frame.loc[(frame[keys] == pd.Series(key if isinstance(key, tuple) else (key,), index=keys)).all(axis=1), "_sheet"]))
-            problems.append(
-                Problem(
-                    WARNING, str(w["_sheet"]), str(w["_tab"]), int(w["_row"]), tab.column(keys[0]).name, shown,
-                    "Cùng một mã có mặt trong nhiều bảng tính (" + ", ".join(sheets) + "); dùng phiên bản mới nhất.",
-                    "Giữ bản ghi ở bảng tính của đơn vị, xóa hoặc đổi mã bản ghi trùng.",
+    frame["_winner"] = ~frame.duplicated(record, keep="last").to_numpy()
+    # the same record in two spreadsheets is a warning, once per record
+    repeated = frame[frame.duplicated(record, keep=False).to_numpy()]
+    if len(repeated):
+        per_record = repeated.groupby(record, sort=False, dropna=False)["_sheet"].nunique()
+        multi = set(per_record[per_record > 1].index)
+        if multi:
+            for rec, group in repeated.groupby(record, sort=False, dropna=False):
+                if rec not in multi:
+                    continue
+                w = group[group["_winner"]].iloc[-1]
+                shown = " / ".join(str(w[k]) for k in keys)
+                sheets = sorted(set(group["_sheet"]))
+                problems.append(
+                    Problem(
+                        WARNING, str(w["_sheet"]), str(w["_tab"]), int(w["_row"]), tab.column(keys[0]).name, shown,
+                        "Cùng một mã có mặt trong nhiều bảng tính (" + ", ".join(sheets) + "); dùng phiên bản mới nhất.",
+                        "Giữ bản ghi ở bảng tính của đơn vị, xóa hoặc đổi mã bản ghi trùng.",
+                    )
                 )
-            )
+    if homes is not None and HOME in frame.columns and len(keys) == 1 and tab.unit_attr not in keys:
+        frame = split_by_home(tab.name, keys[0], tab.column(keys[0]).name, frame, homes, names or {}, problems)
     versions = frame
     current = versions[versions["_winner"] & ~versions["void"]].drop(columns=["_winner"]).reset_index(drop=True)
     return versions, current
@@ -347,6 +361,7 @@ def _load(store: Store) -> Dataset:
     problems: list[Problem] = []
     registry = store.registry
     first = store.read([registry])[0]
+    read_at: dict[str, datetime] = {registry: clock.now()}  # for stamps in the future (SPEC 3.3)
     sheet_errors: dict[str, str] = {}
     if first.error:
         sheet_errors[registry] = first.error
@@ -377,7 +392,8 @@ def _load(store: Store) -> Dataset:
     parse_sheet(first, 0, True)
 
     def stacked(t: S.Tab) -> pd.DataFrame:
-        return _stack(t, parsed.get(t.name, []))
+        column = t.column("stamp").name
+        return future_stamps(t.name, _stack(t, parsed.get(t.name, [])), read_at, problems, column)
 
     # --- units and the spreadsheets they link
     unit_versions, units = resolve(S.DON_VI, stacked(S.DON_VI), problems)
@@ -402,7 +418,9 @@ def _load(store: Store) -> Dataset:
         owners[sheet].append(code)
     if linked:
         more = store.read(linked)
+        at = clock.now()
         for i, read in enumerate(more, start=1):
+            read_at[read.name] = at
             reads.append(read)
             if read.error:
                 sheet_errors[read.name] = read.error
@@ -415,6 +433,9 @@ def _load(store: Store) -> Dataset:
     allowed: dict[str, frozenset[str]] = {registry: tree.subtree(None)}
     for sheet, codes in owners.items():
         allowed[sheet] = frozenset().union(*(tree.subtree(c) for c in codes))
+    homes = build_homes(registry=registry, root=tree.root, children=tree.children, own_sheet=own_sheet,
+                        owners=owners, sheet_order=[registry, *linked])
+    names = dict(zip(units["unit"], units["name"], strict=True))
 
     frames: dict[str, pd.DataFrame] = {"DonVi": units}
     versions: dict[str, pd.DataFrame] = {"DonVi": unit_versions}
@@ -438,26 +459,43 @@ def _load(store: Store) -> Dataset:
         assert t.unit_attr is not None
         f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Mã đơn vị")
         f = _derive(t, f, problems)
-        versions[t.name], frames[t.name] = resolve(t, f, problems)
+        f[HOME] = f[t.unit_attr].map(homes.unit_home).astype(object) if len(f) else pd.Series([], dtype=object)
+        if "movement" in f.columns and t is not S.PHONG_TRAO:
+            f = _movement_refs(t, f, Records.of(versions["PhongTrao"], "movement", homes, "PhongTrao"),
+                               homes, allowed, problems)
+        versions[t.name], frames[t.name] = resolve(t, f, problems, homes=homes, names=names)
 
-    # --- attendance: scope through the course's organiser
+    # --- attendance: codes name the course and officer records the row's spreadsheet sees (SPEC 3.3);
+    # scope and home through the course's organiser
     dd = stacked(S.DIEM_DANH)
     course_versions = versions["KhoaHoc"]
     all_courses = course_versions[course_versions["_winner"]].set_index("course")
     officer_versions = versions["CanBo"]
     all_officers = officer_versions[officer_versions["_winner"]].set_index("officer")
     if len(dd):
-        unknown_course = ~dd["course"].isin(set(all_courses.index))
-        problems.extend(_row_problems(dd, unknown_course, severity=ERROR, column="Mã khóa", attr="course",
-                                      message="Mã khóa không có trong KhoaHoc; dòng này không được tính.",
-                                      fix="Kiểm tra mã khóa, hoặc thêm khóa tập huấn vào trang KhoaHoc."))
-        unknown_officer = ~dd["officer"].isin(set(all_officers.index)) & ~unknown_course
-        problems.extend(_row_problems(dd, unknown_officer, severity=ERROR, column="Mã cán bộ", attr="officer",
-                                      message="Mã cán bộ không có trong CanBo; dòng này không được tính.",
-                                      fix="Kiểm tra mã cán bộ, hoặc thêm cán bộ vào trang CanBo."))
+        courses = Records.of(course_versions, "course", homes, "KhoaHoc")
+        officers = Records.of(officer_versions, "officer", homes, "CanBo")
+        course_id = resolve_refs(dd["course"], dd["_sheet"], courses, homes, allowed)
+        officer_id = resolve_refs(dd["officer"], dd["_sheet"], officers, homes, allowed)
+        unknown_course = course_id.isna()
+        unknown_officer = officer_id.isna() & ~unknown_course
+        for mask, attr, label, tab_label, add in (
+            (unknown_course, "course", "Mã khóa", "KhoaHoc", "thêm khóa tập huấn vào trang KhoaHoc"),
+            (unknown_officer, "officer", "Mã cán bộ", "CanBo", "thêm cán bộ vào trang CanBo"),
+        ):
+            known_code = dd[attr].isin(set(courses.by_code if attr == "course" else officers.by_code))
+            problems.extend(_row_problems(dd, mask & ~known_code, severity=ERROR, column=label, attr=attr,
+                                          message=f"{label} không có trong {tab_label}; dòng này không được tính.",
+                                          fix=f"Kiểm tra {label.lower()}, hoặc {add}."))
+            problems.extend(_row_problems(dd, mask & known_code, severity=ERROR, column=label, attr=attr,
+                                          message=f"{label} chỉ có ở bản ghi của đơn vị ngoài phạm vi bảng tính "
+                                                  "này (và không phải của tỉnh); dòng này không được tính.",
+                                          fix=f"Ghi dòng này vào bảng tính của đơn vị có bản ghi đó, hoặc {add}."))
+        dd = dd.assign(course=course_id, officer=officer_id)
         dd = dd[~(unknown_course | unknown_officer).to_numpy()].reset_index(drop=True)
         organiser = dd["course"].map(all_courses["unit"])
         dd = _scope_filter(S.DIEM_DANH, dd, organiser, allowed, known_units, problems, "Đơn vị tổ chức khóa")
+        dd[HOME] = dd["course"].map(all_courses[HOME]).astype(object) if len(dd) else pd.Series([], dtype=object)
     versions["DiemDanh"], current = resolve(S.DIEM_DANH, dd, problems)
     frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
 
@@ -480,7 +518,28 @@ def _load(store: Store) -> Dataset:
         own_sheet=own_sheet,
         tab_gids={(r.name, t): g for r in reads for t, g in r.tab_ids.items()},
         col_index=col_index,
+        homes=homes,
     )
+
+
+def _movement_refs(
+    t: S.Tab, f: pd.DataFrame, movements: Records, homes: Homes, allowed: dict[str, frozenset[str]],
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """``Mã phong trào`` names the movement record the row's spreadsheet sees (SPEC 3.3); an
+    unknown one is an invalid value of an optional column: a warning, taken as blank."""
+    if not len(f):
+        return f
+    given = f["movement"].notna()
+    if not given.any():
+        return f
+    ids = resolve_refs(f["movement"], f["_sheet"], movements, homes, allowed)
+    unknown = given & ids.isna()
+    problems.extend(_row_problems(f, unknown, severity=WARNING, column="Mã phong trào", attr="movement",
+                                  message="Mã phong trào không có trong PhongTrao (của đơn vị trong phạm vi bảng tính "
+                                          "này hoặc của tỉnh); ô được coi như để trống.",
+                                  fix="Kiểm tra mã phong trào, hoặc thêm phong trào vào trang PhongTrao."))
+    return f.assign(movement=ids.where(given, None))
 
 
 def _derive(t: S.Tab, f: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
@@ -492,7 +551,9 @@ def _derive(t: S.Tab, f: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         f["type"] = f["type"].where(f["type"].notna(), "Thường xuyên")
     elif t is S.PHONG_TRAO:
         f["end_year"] = f["end_year"].fillna(f["launched"].dt.year.astype("Int64"))
-        default_final = pd.to_datetime(f["end_year"].astype("float").map(lambda y: f"{int(y)}-12-31"))
+        # end years are four-digit years a date can hold (cells.parse_year), launch dates too
+        default_final = pd.to_datetime(f["end_year"].astype("float").map(lambda y: f"{int(y)}-12-31"),
+                                       format="%Y-%m-%d")
         f["final_due"] = f["final_due"].fillna(default_final)
         f["status"] = f["status"].where(f["status"].notna(), S.MOVEMENT_RUNNING)
     elif t is S.KHOA_HOC:

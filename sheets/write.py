@@ -20,6 +20,7 @@ from sheets import clock
 from sheets import schema as S
 from sheets.errors import PermissionDenied, ValidationError, WriteError
 from sheets.load import Dataset, User, load
+from sheets.owners import HOME, Records, resolve_refs
 from sheets.parse import ERROR, Problem, parse_rows
 from sheets.stores.base import Cell, Store
 
@@ -80,15 +81,52 @@ def _concerned_unit(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
     return None
 
 
+def _coded(tab: S.Tab) -> bool:
+    """A tab whose key is one code naming a record per home spreadsheet owner (SPEC 3.3)."""
+    return bool(tab.unit_attr) and not tab.registry_only and len(tab.key_attrs) == 1 \
+        and tab.unit_attr not in tab.key_attrs
+
+
+def _records_of(ds: Dataset, tab: S.Tab, code: Any) -> pd.DataFrame:
+    """The winning version of every record (any H) whose code, as typed, is ``code``."""
+    key = tab.key_attrs[0]
+    v = ds.versions[tab.name]
+    w = v[v["_winner"]]
+    return w[w[key].map(lambda k: ds.raw_code(tab.name, k)) == code]
+
+
 def record_owners(ds: Dataset, tab: S.Tab) -> dict[tuple[Any, ...], str]:
-    """Key -> the unit its current (winning) version concerns, for tabs whose key does not
-    include the unit (a movement, award, officer or course code is province-wide)."""
-    if not tab.unit_attr or tab.registry_only or tab.unit_attr in tab.key_attrs:
+    """Key (the record id shown in the frames) -> the unit its current (winning) version
+    concerns, for tabs whose key does not include the unit. Ids are unique (``sheets.owners``)."""
+    if not _coded(tab):
         return {}
     v = ds.versions[tab.name]
     w = v[v["_winner"]]
     keys = zip(*(w[a] for a in tab.key_attrs), strict=True)
     return {tuple(k): str(u) for k, u in zip(keys, w[tab.unit_attr], strict=True)}
+
+
+def sheet_scope(ds: Dataset, sheet: str) -> frozenset[str]:
+    """The units a spreadsheet may hold rows about: its owners' subtrees (SPEC 3)."""
+    if sheet == ds.registry:
+        return ds.tree.subtree(None)
+    owners = [u for u, s in ds.own_sheet.items() if s == sheet]
+    return frozenset().union(*(ds.tree.subtree(u) for u in owners))
+
+
+def _void_row(tab: S.Tab, rec: pd.Series, code: Any) -> dict[str, Any]:
+    """A full copy of a record's current version, marked ``Hủy`` (audit columns left to the door)."""
+    row: dict[str, Any] = {}
+    for c in tab.all_columns:
+        v = None if c.attr in ("stamp", "author", "write_id") else rec[c.attr]
+        if v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
+            v = None
+        if isinstance(v, pd.Timestamp):
+            v = v.to_pydatetime().date() if c.kind is S.Kind.DATE else v.to_pydatetime()
+        row[c.attr] = v
+    row[tab.key_attrs[0]] = code
+    row["void"] = True
+    return row
 
 
 def append(
@@ -111,7 +149,8 @@ def append(
 
     parsed = parse_rows(tab, rows, spreadsheet="(biểu mẫu)")
     problems: list[Problem] = [p for p in parsed.problems if p.severity == ERROR]
-    frame = parsed.frame
+    frame = parsed.frame.copy()
+    moves: list[tuple[str, dict[str, Any]]] = []  # (old home spreadsheet, void row) of records moved
     allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
@@ -128,6 +167,12 @@ def append(
                 problems.append(Problem(ERROR, "(biểu mẫu)", tab.name, line, "Mã cán bộ", str(row["officer"]),
                                         "Mã cán bộ không có trong CanBo.", "Chọn một cán bộ đã có."))
                 continue
+            issue = _attendance_refs(ds, row, unit, line)
+            if issue is not None:
+                problems.append(issue)
+                continue
+            frame.at[i, "course"] = ds.raw_code("KhoaHoc", row["course"])
+            frame.at[i, "officer"] = ds.raw_code("CanBo", row["officer"])
         if tab.registry_only:
             if tab.name == "DonVi" and row["parent"] is not None and row["parent"] not in ds.tree:
                 problems.append(Problem(ERROR, "(biểu mẫu)", tab.name, line, "Mã đơn vị cấp trên",
@@ -145,20 +190,47 @@ def append(
                 f"Tài khoản «{user.email}» chỉ được ghi dữ liệu của đơn vị {ds.tree.name(user.unit)} "
                 f"và các đơn vị trực thuộc; «{unit}» nằm ngoài phạm vi đó."
             )
-        # a new version of a record replaces the old one: the old one must be the actor's too
-        owner = owners.get(tuple(row[a] for a in tab.key_attrs))
-        if allowed is not None and owner is not None and owner not in allowed:
-            shown = " / ".join(str(row[a]) for a in tab.key_attrs)
-            raise PermissionDenied(
-                f"Mã «{shown}» đã là bản ghi của đơn vị {ds.tree.name(owner)}, nằm ngoài phạm vi của tài khoản "
-                f"«{user.email}»; không thể ghi đè hay hủy bản ghi đó. Hãy dùng mã khác."
-            )
-        targets[ds.home_sheet(unit)].append(int(str(i)))
+        home = ds.home_sheet(unit)
+        if _coded(tab) and ds.homes is not None:
+            # the row is a version of the record (code, H of its unit); other live records of the
+            # code are moved here (voided under their H) when the actor may write them (SPEC 3.3)
+            key = tab.key_attrs[0]
+            code = ds.raw_code(tab.name, row[key])
+            frame.at[i, key] = code
+            recs = _records_of(ds, tab, code)
+            same = recs[recs[HOME] == home]
+            others = recs[(recs[HOME] != home) & ~recs["void"].astype(bool)]
+            blocking = [str(u) for u in (same if len(same) else others)[tab.unit_attr]
+                        if allowed is not None and u not in allowed]
+            if blocking:
+                raise PermissionDenied(
+                    f"Mã «{code}» đã là bản ghi của đơn vị {ds.tree.name(blocking[0])}, nằm ngoài phạm vi của tài "
+                    f"khoản «{user.email}»; không thể ghi đè hay hủy bản ghi đó. Hãy dùng mã khác."
+                )
+            if not len(same):
+                moves.extend((str(h), _void_row(tab, rec, code)) for h, (_, rec) in zip(others[HOME], others.iterrows(),
+                                                                                        strict=True))
+        else:
+            # a new version of a record replaces the old one: the old one must be the actor's too
+            owner = owners.get(tuple(row[a] for a in tab.key_attrs))
+            if allowed is not None and owner is not None and owner not in allowed:
+                shown = " / ".join(str(row[a]) for a in tab.key_attrs)
+                raise PermissionDenied(
+                    f"Mã «{shown}» đã là bản ghi của đơn vị {ds.tree.name(owner)}, nằm ngoài phạm vi của tài khoản "
+                    f"«{user.email}»; không thể ghi đè hay hủy bản ghi đó. Hãy dùng mã khác."
+                )
+        targets[home].append(int(str(i)))
     bad_rows = len(rows) - len(frame)
     if problems or bad_rows:
         raise ValidationError(
             f"Có {len({p.row for p in problems}) or bad_rows} dòng không hợp lệ; chưa ghi gì.", problems
         )
+    if moves:  # the voiding halves of moves, written with the same write id
+        extra = parse_rows(tab, [r for _, r in moves], spreadsheet="(biểu mẫu)").frame
+        start = len(frame)
+        frame = pd.concat([frame, extra], ignore_index=True)
+        for n, (sheet, _) in enumerate(moves):
+            targets[sheet].append(start + n)
 
     wid = write_id or new_write_id()
     stamp = clock.stamp()
@@ -201,6 +273,25 @@ def append(
             store.invalidate(sheet)
         written[sheet] = len(idxs)
     return WriteResult(wid, len(frame), written, already)
+
+
+def _attendance_refs(ds: Dataset, row: pd.Series, organiser: str, line: int) -> Problem | None:
+    """The course and officer codes, read back from the course's home spreadsheet, must name
+    the same records (SPEC 3.3); else the row would be an error once written."""
+    if ds.homes is None:
+        return None
+    home = ds.home_sheet(organiser)
+    scope = {home: sheet_scope(ds, home)}
+    for tab_name, attr, label in (("KhoaHoc", "course", "Mã khóa"), ("CanBo", "officer", "Mã cán bộ")):
+        records = Records.of(ds.versions[tab_name], attr, ds.homes, tab_name)
+        raw = ds.raw_code(tab_name, row[attr])
+        hit = resolve_refs(pd.Series([raw], dtype=object), pd.Series([home], dtype=object), records, ds.homes,
+                           scope).iloc[0]
+        if hit != row[attr]:
+            return Problem(ERROR, "(biểu mẫu)", "DiemDanh", line, label, str(row[attr]),
+                           f"{label} «{raw}» là bản ghi của đơn vị ngoài phạm vi bảng tính của khóa tập huấn.",
+                           "Chọn cán bộ của đơn vị trong phạm vi đơn vị tổ chức khóa (hoặc của tỉnh).")
+    return None
 
 
 def void(
