@@ -149,21 +149,22 @@ def test_failed_write_keeps_the_grid_and_a_retry_is_not_doubled(
     landed: the app shows an error and keeps the ticks; "Lưu" again sends the same write id,
     which the door finds, so the rows are stored once."""
     broken = {"on": True}
-    real_append, real_has = SqliteStore.append_rows, SqliteStore.has_write_id
+    real_append, real_has = SqliteStore.append_once, SqliteStore.has_write_id
     seen: dict[str, bool] = {}
 
-    def append_rows(self: SqliteStore, sheet: str, tab: str, header: list[str], rows: Any) -> None:
-        real_append(self, sheet, tab, header, rows)
+    def append_once(self: SqliteStore, *args: Any) -> bool:
+        appended = real_append(self, *args)
         if broken["on"]:
             seen["applied"] = True
             raise OSError("mất kết nối tới bảng tính")
+        return appended
 
     def has_write_id(self: SqliteStore, sheet: str, tab: str, write_id: str) -> bool:
         if broken["on"] and seen.get("applied"):
             raise OSError("mất kết nối tới bảng tính")
         return real_has(self, sheet, tab, write_id)
 
-    monkeypatch.setattr(SqliteStore, "append_rows", append_rows)
+    monkeypatch.setattr(SqliteStore, "append_once", append_once)
     monkeypatch.setattr(SqliteStore, "has_write_id", has_write_id)
     before = t1b(src)
     at = entry(OFFICER)
