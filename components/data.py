@@ -147,7 +147,13 @@ def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | N
     """
     from sheets.write import append
 
-    result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    from sheets.errors import PartialWriteError
+
+    try:
+        result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    except PartialWriteError:
+        _written()  # part landed: every viewer must see it, and the retry reads it
+        raise
     _written()
     return result
 
