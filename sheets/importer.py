@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-from sheets import cells
+from sheets import cells, upload
 from sheets import schema as S
 from sheets.errors import PermissionDenied, TdktError, ValidationError
 from sheets.load import Dataset
@@ -91,33 +91,21 @@ def _problem(source: str, tab: str, row: int | None, column: str | None, value: 
     return Problem(severity, source, tab, row, column, value, message, fix)
 
 
-def read_xlsx(data: bytes, tab_name: str, *, filename: str = "tệp tải lên") -> tuple[Grid, str, list[Problem]]:
-    """The grid of the sheet for ``tab_name`` in an uploaded workbook.
+def read_xlsx(data: bytes, tab_name: str, *, filename: str = "tệp tải lên",
+              limits: upload.Limits = upload.DEFAULT) -> tuple[Grid, str, list[Problem]]:
+    """The grid of the sheet for ``tab_name`` in an uploaded workbook, read within ``limits``
+    (``sheets.upload``: sizes checked before parsing, rows streamed).
 
     Returns ``(grid, sheet title, problems)``; the grid is empty when the file cannot be
-    read or has no such sheet (the problems say why). A workbook with a single sheet is
-    taken whatever its name.
+    read, breaks a limit or has no such sheet (the problems say why). A workbook with a
+    single sheet is taken whatever its name.
     """
-    from sheets.stores.xlsx import read_workbook
-
     try:
-        # load_workbook reads a file-like object as well as a path
-        tabs = read_workbook(io.BytesIO(data))  # type: ignore[arg-type]
-    except Exception as exc:  # not a zip, not a workbook, damaged
+        return upload.read_sheet(data, tab_name, filename=filename, limits=limits)
+    except Exception as exc:  # whatever else a hostile file does: a message, never a traceback
         return [], "", [_problem(filename, tab_name, None, None, "",
-                                 f"Không đọc được tệp: {type(exc).__name__}. Tệp phải là sổ tính Excel (.xlsx).",
+                                 f"Không đọc được tệp ({type(exc).__name__}). Tệp phải là sổ tính Excel (.xlsx).",
                                  "Mở tệp bằng Excel hoặc Google Sheets rồi lưu lại dạng .xlsx.")]
-    wanted = S.TABS[tab_name]
-    for title, grid in tabs.items():
-        if match_tab(title) is wanted:
-            return grid, title, []
-    if len(tabs) == 1:
-        title, grid = next(iter(tabs.items()))
-        return grid, title, []
-    names = ", ".join(tabs) or "không có trang nào"
-    return [], "", [_problem(filename, tab_name, None, None, "",
-                             f"Không có trang «{tab_name}» trong tệp ({names}).",
-                             f"Dùng tệp mẫu của trang {tab_name}, hoặc đổi tên trang trong tệp thành «{tab_name}».")]
 
 
 def grid_from_text(text: str, tab_name: str, *, columns: Sequence[str]) -> tuple[Grid, int]:

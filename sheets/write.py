@@ -175,10 +175,11 @@ def append(
     header = tab.headers
     written: dict[str, int] = {}
     added = 0
+    records = frame.to_dict("records")  # one conversion, not a Series per row
     for sheet, idxs in targets.items():
         grid: list[list[Cell]] = []
         for i in idxs:
-            r = frame.iloc[i]
+            r = records[i]
             line_cells: list[Cell] = []
             for col in tab.all_columns:
                 if col.attr == "stamp":
