@@ -145,9 +145,8 @@ def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | N
     Raises the door's ``TdktError`` subclasses (``ValidationError``, ``PermissionDenied``,
     ``WriteError``) unchanged; nothing is refreshed then, so the caller keeps its input.
     """
-    from sheets.write import append
-
     from sheets.errors import PartialWriteError
+    from sheets.write import append
 
     try:
         result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,10 +26,12 @@ from sheets import cells, upload
 from sheets import schema as S
 from sheets.errors import PermissionDenied, TdktError, ValidationError
 from sheets.load import Dataset
-from sheets.parse import ERROR, SEVERITY_VI, WARNING, Problem, match_tab, parse_tab
+from sheets.parse import ERROR, SEVERITY_VI, WARNING, Problem, parse_tab
 from sheets.stores.base import Cell, Grid
 from sheets.text import fold
 from sheets.write import WriteResult, actor_for, append, can_write_tab, record_owners
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 5000  # one upload; larger lists are split by the user
 # The door stamps these itself; what an upload carries there is dropped, not checked.
@@ -232,8 +235,25 @@ def check(
 ) -> ImportCheck:
     """Validate every row as the door would, write nothing, and say what is wrong row by row.
 
-    ``first_row`` is the row number of ``grid[0]`` (the header) as the user sees it.
+    ``first_row`` is the row number of ``grid[0]`` (the header) as the user sees it. Whatever
+    a hostile cell does, the answer is a report, never an exception.
     """
+    try:
+        return _check(ds, tab_name, grid, actor, source=source, first_row=first_row, sheet_title=sheet_title)
+    except Exception as exc:  # a value no reader foresaw: say so, keep the details in the log
+        log.exception("import check failed")
+        result = ImportCheck(S.TABS[tab_name], source)
+        result.problems.append(_problem(
+            source, sheet_title or tab_name, None, None, "",
+            f"Không kiểm tra được tệp: có ô chứa giá trị bất thường ({type(exc).__name__}).",
+            "Kiểm tra các ô số và ngày (số quá dài, ngày sai dạng), sửa rồi tải lên lại."))
+        return result
+
+
+def _check(
+    ds: Dataset, tab_name: str, grid: Sequence[Sequence[Any]], actor: str, *, source: str = "tệp tải lên", first_row: int = 1,
+    sheet_title: str | None = None,
+) -> ImportCheck:
     tab = S.TABS[tab_name]
     label = sheet_title or tab.name
     result = ImportCheck(tab, source)

@@ -75,6 +75,8 @@ class Refused(Exception):
 
 
 def _mb(n: float) -> str:
+    if n < MB:
+        return f"{max(1, round(n / 1024))} kB"
     return f"{n / MB:.1f}".replace(".", ",") + " MB"
 
 
