@@ -29,8 +29,9 @@ from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, iterparse
 
-from openpyxl import load_workbook
 from openpyxl.cell.read_only import ReadOnlyCell
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, range_boundaries
 from openpyxl.worksheet._reader import CELL_TAG, ROW_TAG, WorkSheetParser
@@ -147,10 +148,35 @@ def _declared_size(archive: zipfile.ZipFile, path: str) -> tuple[int, int] | Non
     return int(r1 or 0), int(c1 or 0)
 
 
-def _choose_sheet(wb: Any, tab_name: str) -> Any | None:
+@dataclass
+class _Sheet:
+    """What reading one sheet needs (``ReadOnlyCell`` finds the styles through ``parent``).
+    Openpyxl's ``ReadOnlyWorksheet`` is not made: making one parses the whole sheet when it
+    has no ``<dimension>`` tag, before any limit could stop it."""
+
+    parent: Any
+    title: str
+    _worksheet_path: str
+    _shared_strings: list[str]
+
+
+class _Reader(ExcelReader):  # type: ignore[misc]
+    """The workbook's parts a sheet's cells need: manifest, shared strings, sheet list, styles."""
+
+    def open(self) -> list[_Sheet]:
+        self.read_manifest()
+        self.read_strings()
+        self.read_workbook()
+        apply_stylesheet(self.archive, self.wb)
+        return [_Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                for sheet, rel in self.parser.find_sheets()
+                if rel.target in self.valid_files and "chartsheet" not in rel.Type]
+
+
+def _choose_sheet(sheets: list[_Sheet], tab_name: str) -> _Sheet | None:
     from sheets.templates import LISTS_SHEET
 
-    sheets = [ws for ws in wb.worksheets if ws.title != LISTS_SHEET]
+    sheets = [ws for ws in sheets if ws.title != LISTS_SHEET]
     wanted = S.TABS[tab_name]
     for ws in sheets:
         if match_tab(ws.title) is wanted:
@@ -170,15 +196,17 @@ def read_sheet(data: bytes, tab_name: str, *, filename: str = "tệp tải lên"
 
     try:
         archive = check_archive(data, filename=filename, tab=tab_name, limits=limits)
+        reader = _Reader(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheets = reader.open()
         except Exception:  # a zip that is not a workbook, or a damaged one
+            reader.archive.close()
             raise _refuse(filename, tab_name, "Không đọc được tệp: tệp không phải sổ tính Excel (.xlsx), hoặc đã "
                           "bị hỏng.", "Mở tệp bằng Excel hoặc Google Sheets rồi lưu lại dạng .xlsx.") from None
         try:
-            ws = _choose_sheet(wb, tab_name)
+            ws = _choose_sheet(sheets, tab_name)
             if ws is None:
-                names = ", ".join(w.title for w in wb.worksheets) or "không có trang nào"
+                names = ", ".join(w.title for w in sheets) or "không có trang nào"
                 return [], "", [Problem(ERROR, filename, tab_name, None, None, "",
                                         f"Không có trang «{tab_name}» trong tệp ({names}).",
                                         f"Dùng tệp mẫu của trang {tab_name}, hoặc đổi tên trang trong tệp "
@@ -194,7 +222,7 @@ def read_sheet(data: bytes, tab_name: str, *, filename: str = "tệp tải lên"
             grid, problems = _stream(archive, ws, filename, limits, _value)
             return grid, ws.title, problems
         finally:
-            wb.close()
+            reader.archive.close()
     except Refused as exc:
         return [], "", [exc.problem]
 
@@ -225,7 +253,7 @@ def _inline(el: Element, parser: WorkSheetParser) -> dict[str, Any]:
     return {"row": row, "column": column, "value": value, "data_type": "s", "style_id": int(el.get("s", 0) or 0)}
 
 
-def _stream(archive: zipfile.ZipFile, ws: Any, filename: str, limits: Limits,
+def _stream(archive: zipfile.ZipFile, ws: _Sheet, filename: str, limits: Limits,
             to_cell: Any) -> tuple[Grid, list[Problem]]:
     """Rows of the sheet, one at a time, each checked against the limits as it is read."""
     wb = ws.parent

@@ -132,3 +132,8 @@ def test_a_year_of_400_digits_is_a_message_not_a_traceback(ds: Dataset) -> None:
     checked = importer.check(ds, "KhenThuong", grid, ADMIN)
     assert not checked.ok and checked.errors
     assert all(p.message and p.fix for p in checked.problems)
+
+
+def test_rows_without_numbers_are_counted_and_stopped(tmp_path: Path) -> None:
+    grid, msgs = _read(write_xlsx(tmp_path / "r.xlsx", many_rows(30_000, numbered=False)))
+    assert grid == [] and "hơn 5.000 dòng dữ liệu" in msgs[0]
