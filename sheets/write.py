@@ -166,6 +166,8 @@ def append(
         targets[ds.home_sheet(unit)].append(int(str(i)))
     bad_rows = len(rows) - len(frame)
     if problems or bad_rows:
+        if len(rows) == 1:  # one form on screen: it is the form that is not valid, not "1 dòng"
+            raise ValidationError("Biểu mẫu chưa hợp lệ; chưa ghi gì.", problems)
         raise ValidationError(
             f"Có {len({p.row for p in problems}) or bad_rows} dòng không hợp lệ; chưa ghi gì.", problems
         )
