@@ -175,9 +175,14 @@ def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | N
     Raises the door's ``TdktError`` subclasses (``ValidationError``, ``PermissionDenied``,
     ``WriteError``) unchanged; nothing is refreshed then, so the caller keeps its input.
     """
+    from sheets.errors import PartialWriteError
     from sheets.write import append
 
-    result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    try:
+        result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    except PartialWriteError:
+        _written()  # part landed: every viewer must see it, and the retry reads it
+        raise
     _written()
     return result
 

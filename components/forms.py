@@ -122,6 +122,9 @@ def save(scope: str, tab: str, rows: list[dict[str, Any]], user: User, *, write_
 def saved_message(result: Any, what: str) -> str:
     if getattr(result, "already", False):
         return f"{what}: lần ghi trước đã vào dữ liệu, không ghi thêm lần nữa."
+    if getattr(result, "completed", False):  # a retry finishing an interrupted multi-spreadsheet write
+        return (f"{what} — đã ghi thêm {result.rows_added} dòng còn thiếu; "
+                f"{result.rows - result.rows_added} dòng khác đã vào từ lần ghi trước (tổng {result.rows} dòng).")
     sheets = ", ".join(getattr(result, "sheets", {}) or {})
     return f"{what} — đã ghi {getattr(result, 'rows', 0)} dòng vào bảng tính {sheets}."
 

@@ -157,21 +157,22 @@ def test_failed_write_keeps_the_grid_and_a_retry_is_not_doubled(
     landed: the app shows an error and keeps the ticks; "Lưu" again sends the same write id,
     which the door finds, so the rows are stored once."""
     broken = {"on": True}
-    real_append, real_has = SqliteStore.append_rows, SqliteStore.has_write_id
+    real_append, real_has = SqliteStore.append_once, SqliteStore.has_write_id
     seen: dict[str, bool] = {}
 
-    def append_rows(self: SqliteStore, sheet: str, tab: str, header: list[str], rows: Any) -> None:
-        real_append(self, sheet, tab, header, rows)
+    def append_once(self: SqliteStore, *args: Any) -> bool:
+        appended = real_append(self, *args)
         if broken["on"]:
             seen["applied"] = True
             raise OSError("mất kết nối tới bảng tính")
+        return appended
 
     def has_write_id(self: SqliteStore, sheet: str, tab: str, write_id: str) -> bool:
         if broken["on"] and seen.get("applied"):
             raise OSError("mất kết nối tới bảng tính")
         return real_has(self, sheet, tab, write_id)
 
-    monkeypatch.setattr(SqliteStore, "append_rows", append_rows)
+    monkeypatch.setattr(SqliteStore, "append_once", append_once)
     monkeypatch.setattr(SqliteStore, "has_write_id", has_write_id)
     before = t1b(src)
     at = entry(OFFICER)
@@ -308,6 +309,39 @@ def test_import_is_all_or_nothing(src: Path) -> None:
     new = added(before, rows_of(src, "KeHoach"))
     assert sorted(r["Mã đơn vị"] for r in new) == ["BABE001", "BABE002"]
     assert len({r["Mã lần ghi"] for r in new}) == 1  # one upload, one write
+    # written once: the result stays, the file cannot be written again by a second click
+    assert any("Đã nhập 2 dòng từ tệp «ke-hoach.xlsx»" in s.value for s in at.success), messages(at)
+    assert not [b for b in at.button if b.key == "imp_save"]
+    at.run()
+    assert len(rows_of(src, "KeHoach")) == len(before) + 2
+    at.button(key="imp_another").click().run()
+    assert not at.exception
+    assert at.file_uploader(key="imp_file_1").value is None  # a fresh, empty uploader
+    assert len(rows_of(src, "KeHoach")) == len(before) + 2
+
+
+def test_an_upload_is_read_once_and_hostile_files_get_a_message(src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheets import importer
+
+    reads: list[str] = []
+    real = importer.read_xlsx
+
+    def counting(data: bytes, tab: str, **kw: Any) -> Any:
+        reads.append(tab)
+        return real(data, tab, **kw)
+
+    monkeypatch.setattr(importer, "read_xlsx", counting)
+    at = entry(OFFICER, tab="Nhập từ tệp")
+    rows: list[list[Any]] = [[2026, "Chi nhánh không có", "Có", None, None, "Có"], [2026, "BABE001", "Có", None, None, "x"]]
+    at.file_uploader(key="imp_file").upload("kh.xlsx", _filled(rows)).run()
+    at.run()
+    at.run()
+    assert reads == ["KeHoach"]  # reruns reuse the result kept under the file's hash
+    assert any("dòng 2 của tệp" in e.value for e in at.error), messages(at)
+    at.file_uploader(key="imp_file").set_value(("bom.xlsx", b"PK\x03\x04" + bytes(100), "application/octet-stream")).run()
+    assert not at.exception
+    assert any("Không đọc được tệp" in str(v) for v in report(at)["Vấn đề"])
+    assert at.button(key="imp_save").disabled
 
 
 # --- who sees what -------------------------------------------------------------------------------

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import auth, data, dupes, forms
+from components import auth, data, dupes, forms, import_ui
 from components.fmt import day
-from sheets import clock, importer, templates
+from sheets import clock, importer
 from sheets import schema as S
 from sheets.load import Dataset, User
 
@@ -404,31 +404,7 @@ def officer_section(ds: Dataset, user: User) -> None:
 
 # --- Nhập từ tệp ----------------------------------------------------------------------------
 def import_section(ds: Dataset, user: User) -> None:
-    tabs = [t.name for t in S.DATA_TABS if forms.may_write(user, t.name)]
-    tab = st.selectbox("Trang dữ liệu", tabs, key="imp_tab", format_func=lambda t: f"{t} — {S.TABS[t].title}")
-    st.download_button(
-        f"Tải tệp mẫu {tab}.xlsx", data=templates.template_workbook_bytes(tab), file_name=f"mau-{tab}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="imp_template",
-        icon=":material/download:",
-    )
-    st.caption("Điền mẫu trong Excel hoặc Google Sheets (các cột có danh sách chọn), rồi tải lên. Ứng dụng kiểm "
-               "tra từng dòng; chỉ khi mọi dòng hợp lệ mới ghi, và ghi tất cả trong một lần.")
-    up = st.file_uploader("Tải tệp đã điền (.xlsx)", type=["xlsx"], key="imp_file")
-    if up is None:
-        return
-    raw = up.getvalue()
-    grid, title, problems = importer.read_xlsx(raw, tab, filename=up.name)
-    if problems:
-        checked = importer.ImportCheck(S.TABS[tab], up.name, problems=problems)
-    else:
-        checked = importer.check(ds, tab, grid, user.email, source=up.name, sheet_title=title)
-    _show_check(checked, what=f"dòng của tệp «{up.name}»")
-    if st.button(f"Ghi {len(checked.rows)} dòng vào {tab}", type="primary", disabled=not checked.ok,
-                 key="imp_save"):
-        result = forms.save(f"imp:{tab}:{up.name}", tab, checked.rows, user)
-        if result is not None:
-            forms.flash(forms.saved_message(result, f"Đã nhập {len(checked.rows)} dòng từ «{up.name}»"))
-            st.rerun()
+    import_ui.import_tab(ds, user)
 
 
 # --- Lịch sử và hủy -------------------------------------------------------------------------

@@ -3,6 +3,29 @@
 A store knows nothing of the contract. It reads and appends grids; the contract, the
 version rules and the write door live in ``sheets.parse``, ``sheets.load`` and
 ``sheets.write`` so that every backend runs the same code.
+
+**Atomic append (the pattern every store follows).** A retried write must never be stored
+twice, even when two sends of the same ``Mã lần ghi`` arrive at once (a fast second click, two
+app servers). So the check "is this id already in the tab?" and the append are one step:
+``append_once(sheet, tab, header, rows, write_id)`` returns False, appending nothing, when a
+row of the tab already holds ``write_id``; otherwise it appends and returns True. Each store
+makes that step atomic with the strongest tool it has, per spreadsheet:
+
+- SQLite: one ``BEGIN IMMEDIATE`` transaction (the write lock is taken before the check),
+  which also serialises processes sharing the file;
+- PostgreSQL: one transaction that first takes a lock on the spreadsheet's tab (for example
+  ``SELECT … FOR UPDATE`` on the tab row, or ``pg_advisory_xact_lock`` on its id), then checks
+  the id and inserts, committing both or neither;
+- workbooks: an exclusive file lock (``fcntl.flock`` on a sidecar lock file) held while the
+  workbook is loaded, checked, changed and saved;
+- Google Sheets: an in-process lock per spreadsheet; Google has no cross-process lock, so
+  two app servers could still both append (documented on ``GSheetsStore.append_once``);
+- memory: a lock per store.
+
+The write door (``sheets.write.append``) calls ``append_once`` for every spreadsheet of a
+write when the caller gave a write id, so a write spanning several spreadsheets that was
+interrupted half-way is completed by its retry: the spreadsheets that hold the id are
+skipped, the others are written, and the result says how many rows were added.
 """
 
 from __future__ import annotations
@@ -51,6 +74,11 @@ class Store(Protocol):
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         """Whether a row with this ``Mã lần ghi`` is already in the tab (retry safety)."""
+        ...
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """``append_rows`` unless a row of the tab already holds ``write_id`` (then nothing is
+        written and the answer is False); the check and the append are atomic (see above)."""
         ...
 
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:

@@ -709,18 +709,32 @@ class GSheetsStore:
     # --- writes ---------------------------------------------------------------------------
 
     def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        self._append_rows(sheet, tab, header, rows, None)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append under this process's write lock of the spreadsheet,
+        so two sends of one id from this app server land once. Google offers no lock or
+        transaction across processes: two app servers writing the same id at the same instant
+        could both append (the version rules then keep one record, but the rows are doubled);
+        run one app server per Google-backed province, or use PostgreSQL for several."""
+        return self._append_rows(sheet, tab, header, rows, write_id)
+
+    def _append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str | None) -> bool:
         key = self._key(sheet)
         try:
             with self._named_lock(self._write_locks, key):
+                if write_id is not None and self._holds_write_id(key, tab, write_id):
+                    return False
                 title, meta, full, index = self._ensure_header(key, tab, header)
                 if not rows:
-                    return
+                    return True
                 laid = place_rows(len(full), index, rows)
                 id_pos = next((i for i, h in enumerate(header) if fold(h) == WRITE_ID_FOLDED), None)
                 id_col = index[id_pos] if id_pos is not None else None
                 payload = [[to_json(v) for v in row] for row in laid]
                 ids = [row[id_col] if id_col is not None else None for row in laid]
                 self._append(key, title, payload, ids)
+                return True
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet, writing=True)) from exc
         finally:
@@ -894,25 +908,29 @@ class GSheetsStore:
             # under the write lock: no header change of ours is half done while the tab is read,
             # so the header row read here can serve the append that follows
             with self._named_lock(self._write_locks, key):
-                meta, fetched_now = self._metadata(key)
-                title = _match_title(meta, tab)
-                if title is None and not fetched_now:
-                    meta, fetched_now = self._metadata(key, fresh=True)
-                    title = _match_title(meta, tab)
-                if title is None:
-                    return False
-                try:
-                    ids = self._write_ids(key, title)
-                except APIError as exc:
-                    if _status(exc) != 400:
-                        raise
-                    meta, _ = self._metadata(key, fresh=True)
-                    title = _match_title(meta, tab)
-                    if title is None:
-                        return False
-                    ids = self._write_ids(key, title)
+                return self._holds_write_id(key, tab, write_id)
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet)) from exc
+
+    def _holds_write_id(self, key: str, tab: str, write_id: str) -> bool:
+        """Whether the tab holds the id, read fresh (call with the write lock held)."""
+        meta, fetched_now = self._metadata(key)
+        title = _match_title(meta, tab)
+        if title is None and not fetched_now:
+            meta, fetched_now = self._metadata(key, fresh=True)
+            title = _match_title(meta, tab)
+        if title is None:
+            return False
+        try:
+            ids = self._write_ids(key, title)
+        except APIError as exc:
+            if _status(exc) != 400:
+                raise
+            meta, _ = self._metadata(key, fresh=True)
+            title = _match_title(meta, tab)
+            if title is None:
+                return False
+            ids = self._write_ids(key, title)
         return str(write_id).strip() in ids
 
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:

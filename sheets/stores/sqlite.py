@@ -8,7 +8,8 @@ small tag ``t`` for what SQLite has no type for: ``b`` bool, ``d`` date, ``t`` d
 and str cells have no tag, so the file reads naturally in any SQLite browser.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction, so appends from several threads or
-processes are serialised by SQLite itself and never interleave or get lost.
+processes are serialised by SQLite itself and never interleave or get lost; ``append_once``
+checks the ``Mã lần ghi`` inside that same transaction.
 """
 
 from __future__ import annotations
@@ -257,43 +258,61 @@ class SqliteStore:
         conn = self._connection(create=True)
         assert conn is not None
         with _transaction(conn, "BEGIN IMMEDIATE"):  # takes the write lock before reading
-            sheet_id = self._sheet_id(conn, sheet, create=True)
-            assert sheet_id is not None
-            found = self._tab(conn, sheet_id, tab)
-            tab_id, n_rows = found if found else (self._new_tab(conn, sheet_id, tab), 0)
-            existing = self._row(conn, tab_id, 0) if n_rows else []
-            new_header, index = merge_header(existing, header)
-            changed = [
-                (tab_id, 0, i, *enc)
-                for i, h in enumerate(new_header)
-                if (i >= len(existing) or existing[i] != h) and (enc := encode(h)) is not None
-            ]
-            conn.executemany("INSERT OR REPLACE INTO cell(tab_id, r, c, v, t) VALUES (?, ?, ?, ?, ?)", changed)
-            start = max(n_rows, 1)
-            self._insert(conn, tab_id, start, place_rows(len(new_header), index, rows))
-            conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (start + len(rows), tab_id))
+            self._append(conn, sheet, tab, header, rows)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append in one ``BEGIN IMMEDIATE`` transaction: SQLite's
+        write lock is taken before the check, so two threads or processes sending the same id
+        queue up and the second finds the first's rows."""
+        conn = self._connection(create=True)
+        assert conn is not None
+        with _transaction(conn, "BEGIN IMMEDIATE"):
+            if self._has_write_id(conn, sheet, tab, write_id):
+                return False
+            self._append(conn, sheet, tab, header, rows)
+        return True
+
+    def _append(self, conn: sqlite3.Connection, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        sheet_id = self._sheet_id(conn, sheet, create=True)
+        assert sheet_id is not None
+        found = self._tab(conn, sheet_id, tab)
+        tab_id, n_rows = found if found else (self._new_tab(conn, sheet_id, tab), 0)
+        existing = self._row(conn, tab_id, 0) if n_rows else []
+        new_header, index = merge_header(existing, header)
+        changed = [
+            (tab_id, 0, i, *enc)
+            for i, h in enumerate(new_header)
+            if (i >= len(existing) or existing[i] != h) and (enc := encode(h)) is not None
+        ]
+        conn.executemany("INSERT OR REPLACE INTO cell(tab_id, r, c, v, t) VALUES (?, ?, ?, ?, ?)", changed)
+        start = max(n_rows, 1)
+        self._insert(conn, tab_id, start, place_rows(len(new_header), index, rows))
+        conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (start + len(rows), tab_id))
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         conn = self._connection(create=False)
         if conn is None:
             return False
         with _transaction(conn, "BEGIN"):
-            sheet_id = self._sheet_id(conn, sheet, create=False)
-            found = self._tab(conn, sheet_id, tab) if sheet_id is not None else None
-            if found is None or found[1] == 0:
-                return False
-            tab_id = found[0]
-            target = fold(WRITE_ID_HEADER)
-            cols = [i for i, h in enumerate(self._row(conn, tab_id, 0))
-                    if h is not None and fold(str(h)) == target]
-            if not cols:
-                return False
-            marks = ",".join("?" * len(cols))
-            hit = conn.execute(
-                f"SELECT 1 FROM cell WHERE tab_id = ? AND r > 0 AND c IN ({marks}) AND v = ? AND t IS NULL LIMIT 1",
-                (tab_id, *cols, write_id),
-            ).fetchone()
-            return hit is not None
+            return self._has_write_id(conn, sheet, tab, write_id)
+
+    def _has_write_id(self, conn: sqlite3.Connection, sheet: str, tab: str, write_id: str) -> bool:
+        sheet_id = self._sheet_id(conn, sheet, create=False)
+        found = self._tab(conn, sheet_id, tab) if sheet_id is not None else None
+        if found is None or found[1] == 0:
+            return False
+        tab_id = found[0]
+        target = fold(WRITE_ID_HEADER)
+        cols = [i for i, h in enumerate(self._row(conn, tab_id, 0))
+                if h is not None and fold(str(h)) == target]
+        if not cols:
+            return False
+        marks = ",".join("?" * len(cols))
+        hit = conn.execute(
+            f"SELECT 1 FROM cell WHERE tab_id = ? AND r > 0 AND c IN ({marks}) AND v = ? AND t IS NULL LIMIT 1",
+            (tab_id, *cols, write_id),
+        ).fetchone()
+        return hit is not None
 
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:
         conn = self._connection(create=True)

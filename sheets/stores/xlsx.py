@@ -132,6 +132,17 @@ def _locked(path: Path) -> Iterator[None]:
                 fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
+def _holds_write_id(ws: Worksheet, write_id: str) -> bool:
+    """Whether a loaded (writable) sheet has a row with this ``Mã lần ghi``."""
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        return False
+    target = fold(WRITE_ID_HEADER)
+    cols = [i for i, h in enumerate(header) if h is not None and fold(str(h)) == target]
+    return any(len(r) > c and r[c] == write_id for r in rows for c in cols)
+
+
 class XlsxStore:
     """Spreadsheets as workbook files in the registry workbook's folder."""
 
@@ -187,11 +198,22 @@ class XlsxStore:
         return [self.registry, *others]
 
     def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        self._append(sheet, tab, header, rows, None)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append under one exclusive lock of the workbook (threads
+        and processes), on the workbook as loaded for the write: a second sender of the same id
+        waits, then finds the first's rows."""
+        return self._append(sheet, tab, header, rows, write_id)
+
+    def _append(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str | None) -> bool:
         path = self._file(sheet)
         self.folder.mkdir(parents=True, exist_ok=True)
         with _locked(path):
             wb = self._open_for_write(path)
             ws = _find_sheet(wb, tab)
+            if write_id is not None and ws is not None and _holds_write_id(ws, write_id):
+                return False
             created = ws is None
             if ws is None:
                 ws = wb.create_sheet(tab)
@@ -216,6 +238,7 @@ class XlsxStore:
             _drop_placeholder(wb)
             lists_last(wb)
             save_atomically(wb, path)
+        return True
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         try:
