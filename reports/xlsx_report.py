@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from components.fmt import day
+from indicators.fmt import day
 from reports.build import Cell, Fmt, Report, Section, Table
 from reports.export import neutralise
 
