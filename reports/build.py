@@ -357,8 +357,7 @@ def _sentence(ind: Indicator) -> str:
 
 def _targets_section(ds: Dataset, res: Results) -> Section:
     blocks: list[Block] = [
-        Para(f"{dates_text(res.end, res.as_of).capitalize()}; phạm vi {ds.tree.name(res.scope)} và các đơn vị "
-             "trực thuộc."),
+        Para(f"Phạm vi báo cáo: {ds.tree.name(res.scope)} và các đơn vị trực thuộc."),
         _table("indicators", "Tổng hợp kết quả thực hiện các chỉ tiêu", IND_COLS,
                [_ind_row(i) for i in res.indicators]),
         Chart("indicators", "Tỉ lệ đạt so với chỉ tiêu", "indicators", _indicator_frame(list(res.indicators))),
@@ -368,7 +367,6 @@ def _targets_section(ds: Dataset, res: Results) -> Section:
         blocks.append(Para(f"{n}. {title}", "heading"))
         blocks.extend(Para(_sentence(res[c])) for c in codes)
         bd = breakdown(ds, res, codes)
-        shown: list[str] = []
         for c in codes:
             ind = res[c]
             part = bd[bd["Mã"] == c]
@@ -377,12 +375,9 @@ def _targets_section(ds: Dataset, res: Results) -> Section:
                      MET if r["Tỉ lệ (%)"] >= ind.threshold else MISSED] for _, r in part.iterrows()] if detailed else []
             if not detailed:
                 continue  # a total alone repeats the sentence above: no one-row table
-            shown.append(c)
             rows.append([TOTAL, ind.numerator, ind.denominator, ind.percent, ind.threshold, verdict(ind)])
             blocks.append(_table(f"target-{c}", f"{c}. {NAMES[c]}", TARGET_COLS, rows, total=True))
-        if shown:
-            blocks.append(Chart(f"breakdown-{'-'.join(codes)}", f"{', '.join(shown)}: tỉ lệ đạt theo đơn vị",
-                                "breakdown", bd[bd["Mã"].isin(shown)].reset_index(drop=True)))
+        # no chart of a breakdown: its table above holds the same figures (and a page)
         blocks.append(Para(f"[Đánh giá, nhận xét về {title[0].lower() + title[1:]}: …]", "placeholder"))
     return Section("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", tuple(blocks), short="Chỉ tiêu")
 
@@ -682,7 +677,7 @@ def _behind(ds: Dataset, res: Results) -> tuple[Section, tuple[Section, ...], tu
             f"{_pct_text(ind.threshold)}; còn {len(ind.behind)} {noun} chưa đạt, cần thêm {ind.gap} {noun} để "
             f"đạt chỉ tiêu."))
         annex.append(behind_table(ds, ind, f"behind-{ind.code}",
-                                  f"{NAMES[ind.code]} ({ind.code}): danh sách {noun} chưa đạt", res.as_of))
+                                  f"{ind.code}. Danh sách {noun} chưa đạt — {NAMES[ind.code]}", res.as_of))
     appendix: tuple[Section, ...] = ()
     if missed:
         blocks.append(Para("Số chưa đạt của từng đơn vị tại Phụ lục; danh sách chi tiết tại tệp phụ lục kèm theo "
@@ -763,6 +758,8 @@ def build_report(
         Para("[Giải pháp khắc phục các chỉ tiêu chưa đạt: …]", "placeholder"),
     )))
     sections.append(Section("ĐỀ XUẤT, KIẾN NGHỊ", (Para("[Đề xuất, kiến nghị với cấp trên: …]", "placeholder"),)))
+    sections, listed = _long_lists_to_annex(sections)
+    annex = (*listed, *annex)
     sections = [Section(f"{ROMAN[i]}. {s.heading}", s.blocks, s.level, f"{ROMAN[i]}. {s.short}" if s.short else "")
                 for i, s in enumerate(sections)]
     sections = [_noted(s, res) for s in _number_tables(sections)]
@@ -776,6 +773,26 @@ def build_report(
         recipients=_recipients(tree, parent),
         annex=annex,
     )
+
+
+LISTS = {"movements": "phong trào", "courses": "lớp tập huấn", "exemplars": "điển hình"}
+LIST_ROWS = 10  # a longer list goes to the annex workbook; the report keeps its counts
+
+
+def _long_lists_to_annex(sections: list[Section]) -> tuple[list[Section], list[Table]]:
+    out: list[Section] = []
+    moved: list[Table] = []
+    for sec in sections:
+        blocks: list[Block] = []
+        for b in sec.blocks:
+            if isinstance(b, Table) and b.key in LISTS and len(b.rows) > LIST_ROWS:
+                moved.append(b)
+                blocks.append(Para(f"{b.title}: {len(b.rows)} {LISTS[b.key]}, danh sách tại tệp phụ lục kèm theo "
+                                   "(bảng tính .xlsx).", "note"))
+            else:
+                blocks.append(b)
+        out.append(replace(sec, blocks=tuple(blocks)))
+    return out, moved
 
 
 def _recipients(tree: Any, parent: str | None) -> tuple[str, ...]:

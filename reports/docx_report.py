@@ -7,6 +7,8 @@ must write are italic and highlighted; page numbers from page 2, centred at the 
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import struct
 from collections.abc import Sequence
@@ -30,7 +32,7 @@ FONT = L.FONT
 BODY_PT = L.BODY_PT
 TABLE_PT = 12
 PAGE_WIDTH_CM = L.PAGE_WIDTH_CM
-KEEP_ROWS = 18  # a table up to this many rows is kept on one page; longer ones repeat their header
+KEEP_ROWS = 6  # a table up to this many rows is kept on one page; longer ones repeat their header
 SHORT_CHARS = 16  # a value this short never wraps in its cell ("Chưa đạt", "15/01/2026", "CĐCS khác")
 
 
@@ -80,7 +82,7 @@ def cell_text(value: Cell, fmt: Fmt) -> str:
 
 
 CHAR_CM = 0.24  # average width of a 12 pt Times New Roman character, when no font file is found
-PAD_CM = 0.4  # cell margins and a little air
+PAD_CM = 0.5  # cell margins (2 × 0.19 cm) and air for the renderer's rounding
 
 
 def _text_cm(text: str, size: float = TABLE_PT, bold: bool = False) -> float:
@@ -115,8 +117,9 @@ def _col_widths(t: Table) -> list[float]:
     rows = [header, *body]
     space = _text_cm(" ")
     # a short value is one unbreakable word: its column is at least as wide as the whole value
-    words = [[[_text_cm(w, bold=b) for w in ([text] if len(text) <= SHORT_CHARS else text.split())]
-              for text, b in row] for row in rows]
+    # (headers may wrap: "Số / đạt" is fine, a value on two lines is not)
+    words = [[[_text_cm(w, bold=b) for w in ([text] if k and len(text) <= SHORT_CHARS else text.split())]
+              for text, b in row] for k, row in enumerate(rows)]
     ncol = len(t.columns)
     lo = [max([max(ws, default=0.0) for ws in (row[i] for row in words)] + [0.6]) + PAD_CM for i in range(ncol)]
     if sum(lo) >= PAGE_WIDTH_CM:
@@ -159,6 +162,33 @@ def _col_widths(t: Table) -> list[float]:
     return [w + (room * w / share if i in text_cols else 0.0) for i, w in enumerate(widths)]
 
 
+@functools.cache
+def _scratch() -> Any:
+    return Document()
+
+
+@functools.cache
+def _template(text_size: float, bold: bool, align: int, keep: bool) -> Any:
+    """A cell paragraph made once with python-docx, then copied per cell (a hundred times faster)."""
+    scratch = _scratch().add_table(rows=1, cols=1).cell(0, 0)
+    p = _cell_para(scratch, "x", size=text_size, bold=bold, align=align, before=1, after=1)
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    return p._p
+
+
+def _fill(tc: Any, tpl: Any, text: str) -> None:
+    p = copy.deepcopy(tpl)
+    t = p.find(f"{_W_R}/{_W_T}")
+    t.text = text
+    t.set(qn("xml:space"), "preserve")
+    old = tc.find(_W_P)
+    tc.replace(old, p)
+
+
+_W_P, _W_R, _W_T = qn("w:p"), qn("w:r"), qn("w:t")
+
+
 def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
     if title:
         _para(doc, t.title, size=13, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=4,
@@ -166,25 +196,37 @@ def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, _col_widths(t))
+    widths = _col_widths(t)
+    table.autofit = False
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is not None:
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(int(Cm(sum(widths)).twips)))
+    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+        gc.set(qn("w:w"), str(int(Cm(w).twips)))
     hdr = table.rows[0]
     _repeat_header(hdr._tr)
     for c, name in enumerate(t.columns):
         cell = hdr.cells[c]
+        cell.width = Cm(widths[c])
         _shade(cell, "E7E6E6")
-        _cell_para(cell, name, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+        p = _cell_para(cell, name, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+        p.paragraph_format.keep_with_next = True
     aligns = [WD_ALIGN_PARAGRAPH.LEFT if f == "text" and name not in ("Mã", "Đánh giá") else WD_ALIGN_PARAGRAPH.CENTER
               for name, f in zip(t.columns, t.formats, strict=True)]
-    keep = len(t.rows) <= KEEP_ROWS  # small tables never leave "Tổng cộng" alone on the next page
-    for c in hdr.cells:
-        c.paragraphs[0].paragraph_format.keep_with_next = True
-    for r, (row, row_obj) in enumerate(zip(t.rows, table.rows[1:], strict=True), start=1):
-        _no_split(row_obj._tr)
-        bold = t.total and r == len(t.rows)
-        for value, f, cell, align in zip(row, t.formats, row_obj.cells, aligns, strict=True):
-            p = _cell_para(cell, cell_text(value, f), size=TABLE_PT, bold=bold, align=align, before=1, after=1)
-            if (keep and r < len(t.rows)) or r == len(t.rows) - 1:  # the total stays with a row above
-                p.paragraph_format.keep_with_next = True
+    keep_all = len(t.rows) <= KEEP_ROWS  # small tables never leave "Tổng cộng" alone on the next page
+    twips = [str(int(Cm(w).twips)) for w in widths]
+    trs = table._tbl.tr_lst[1:]
+    for r, (row, tr) in enumerate(zip(t.rows, trs, strict=True), start=1):
+        _no_split(tr)
+        bold = bool(t.total and r == len(t.rows))
+        # the first row stays with the header, the total with a row above
+        keep = (keep_all and r < len(t.rows)) or r == 1 or r == len(t.rows) - 1
+        for value, f, tc, align, tw in zip(row, t.formats, tr.tc_lst, aligns, twips, strict=True):
+            tcw = tc.get_or_add_tcPr().get_or_add_tcW()
+            tcw.set(qn("w:w"), tw)
+            tcw.set(qn("w:type"), "dxa")
+            _fill(tc, _template(TABLE_PT, bold, int(align), keep), cell_text(value, f))
     _tidy(table)
     if t.note:
         _para(doc, t.note, size=11, italic=True, after=2)
