@@ -50,7 +50,7 @@ HEAD_PT = 12  # quốc hiệu, the organ names (ND 30: 12-13)
 PAGE_WIDTH_CM = 21.0 - 3.0 - 1.5  # A4 minus left and right margins
 FIRST_LINE_CM = 1.0
 # the header block spans the text width exactly: the left edge on the margin (no outdent)
-HEADER_RIGHT_CM = 9.6  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold) on one line
+HEADER_RIGHT_CM = 9.2  # "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" (12 pt bold, 8.2 cm) on one line
 HEADER_LEFT_CM = PAGE_WIDTH_CM - HEADER_RIGHT_CM
 MOTTO_CM = 5.8  # "Độc lập - Tự do - Hạnh phúc", 13 pt bold
 CONFEDERATION = "Tổng Liên đoàn Lao động Việt Nam"

@@ -758,7 +758,7 @@ def build_report(
         Para("[Giải pháp khắc phục các chỉ tiêu chưa đạt: …]", "placeholder"),
     )))
     sections.append(Section("ĐỀ XUẤT, KIẾN NGHỊ", (Para("[Đề xuất, kiến nghị với cấp trên: …]", "placeholder"),)))
-    sections, listed = _long_lists_to_annex(sections)
+    sections, listed = _long_lists_to_annex([_no_single_rows(s) for s in sections])
     annex = (*listed, *annex)
     sections = [Section(f"{ROMAN[i]}. {s.heading}", s.blocks, s.level, f"{ROMAN[i]}. {s.short}" if s.short else "")
                 for i, s in enumerate(sections)]
@@ -773,6 +773,19 @@ def build_report(
         recipients=_recipients(tree, parent),
         annex=annex,
     )
+
+
+def _data_rows(b: Table | Chart) -> int:
+    if isinstance(b, Table):
+        return len(b.rows) - (1 if b.total else 0)
+    if b.kind == "stacked":
+        return len(set(b.data.loc[b.data["Số lượng"] > 0, "Nhóm"]))
+    return len(b.data)
+
+
+def _no_single_rows(sec: Section) -> Section:
+    """A table of one row (beside its total) or a chart of one bar repeats the sentence above it."""
+    return replace(sec, blocks=tuple(b for b in sec.blocks if isinstance(b, Para) or _data_rows(b) >= 2))
 
 
 LISTS = {"movements": "phong trào", "courses": "lớp tập huấn", "exemplars": "điển hình"}

@@ -204,6 +204,16 @@ def _counts_axes(ax: Any, labels: list[str], series: list[tuple[str, list[int], 
 def to_png(c: Chart, *, dpi: int = 150) -> bytes:
     """The chart as a PNG for the .docx."""
     plt = _mpl()
+    fig = figure(c)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def figure(c: Chart) -> Any:
+    """The matplotlib figure of a printed chart (the caller closes it)."""
+    plt = _mpl()
     d = c.data
     if c.kind == "breakdown":
         codes = list(dict.fromkeys(d["Mã"]))
@@ -235,7 +245,4 @@ def to_png(c: Chart, *, dpi: int = 150) -> bytes:
             raise ValueError(c.kind)
     fig.suptitle(c.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    plt.close(fig)
-    return buf.getvalue()
+    return fig

@@ -180,7 +180,7 @@ def _template(text_size: float, bold: bool, align: int, keep: bool) -> Any:
 def _fill(tc: Any, tpl: Any, text: str) -> None:
     p = copy.deepcopy(tpl)
     t = p.find(f"{_W_R}/{_W_T}")
-    t.text = text
+    t.text = L.clean(text)
     t.set(qn("xml:space"), "preserve")
     old = tc.find(_W_P)
     tc.replace(old, p)

@@ -111,6 +111,7 @@ def _table_sheet(ws: Worksheet, t: Table) -> None:
 
 
 def _sheet_name(title: str, n: int, used: set[str]) -> str:
+    title = " ".join(clean(title).split())
     prefix = title.split(". ", 1)[0]
     head = prefix if ". " in title and len(prefix) <= 12 else title  # «Bảng 3», «T4»
     bad = '[]:*?/\\'
