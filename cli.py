@@ -76,19 +76,29 @@ def _period(text: str) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """A 6-month or annual report as .docx or .xlsx (figures as ``tdkt indicators``)."""
-    from reports.build import build_report
+    """A 6-month or annual report as .docx or .xlsx (figures as ``tdkt indicators``).
+
+    ``--out`` a file, or a folder (ending in /) where the file is named after the report, its
+    as-of date included; ``--annex`` also writes the full lists beside it (…-danh-sach.xlsx)."""
+    from reports.build import ReportError, build_report, check_year
     from sheets.load import load
     from sheets.sources import open_source
 
     out = Path(args.out)
-    if out.suffix.lower() not in (".docx", ".xlsx"):
-        raise ArgError(f"tệp kết quả «{args.out}» phải có đuôi .docx hoặc .xlsx")
+    folder = args.out.endswith(("/", "\\")) or out.is_dir()
+    if not folder and out.suffix.lower() not in (".docx", ".xlsx"):
+        raise ArgError(f"tệp kết quả «{args.out}» phải có đuôi .docx hoặc .xlsx (hoặc là một thư mục, kết thúc bằng /)")
+    try:
+        check_year(args.year)
+    except ReportError as exc:
+        raise ArgError(str(exc)) from None
     ds = load(open_source(args.source, credentials=args.credentials))
     unit = args.unit.strip().upper() if args.unit else None
     if unit is not None and unit not in ds.tree:
         raise ArgError(f"không có đơn vị «{args.unit}» trong DonVi")
     report = build_report(ds, unit, args.year, args.period, args.as_of)
+    if folder:
+        out = out / f"{report.file_stem}.docx"
     if out.suffix.lower() == ".docx":
         from reports.docx_report import to_docx
 
@@ -100,8 +110,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out.parent != Path(""):
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
+    if not report.has_data:
+        print(f"tdkt: cảnh báo: chưa có số liệu {report.period_label} của {report.unit_name}; báo cáo chỉ ghi "
+              "nhận việc chưa có số liệu.", file=sys.stderr)
     print(f"Đã lập báo cáo {report.period_label} của {report.unit_name} "
-          f"(tính đến {report.as_of:%d/%m/%Y}): {out}")
+          f"(số liệu đến {report.end:%d/%m/%Y}, khen thưởng theo quyết định đến {report.as_of:%d/%m/%Y}): {out}")
+    if args.annex and report.annex:
+        from reports.xlsx_report import to_annex_xlsx
+
+        annex = out.with_name(f"{out.stem}-danh-sach.xlsx")
+        annex.write_bytes(to_annex_xlsx(report))
+        print(f"Danh sách chi tiết (không gửi kèm báo cáo): {annex}")
     return 0
 
 
@@ -196,7 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--year", type=int, required=True)
     s.add_argument("--period", required=True, type=_period, help="«6 tháng» hoặc «Năm»")
     s.add_argument("--as-of", type=_date, dest="as_of")
-    s.add_argument("--out", required=True, help="tệp .docx hoặc .xlsx")
+    s.add_argument("--out", required=True, help="tệp .docx hoặc .xlsx, hoặc thư mục (kết thúc bằng /)")
+    s.add_argument("--annex", action="store_true", help="ghi thêm bảng tính danh sách chi tiết bên cạnh")
     s.set_defaults(func=cmd_report)
 
     s = sub.add_parser("copy", help="chép dữ liệu giữa các nguồn")
