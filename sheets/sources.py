@@ -79,10 +79,15 @@ def open_source(spec: str, *, credentials: str | None = None, create: bool = Fal
         creds = credentials or os.environ.get("TDKT_SERVICE_ACCOUNT") or os.environ.get(
             "GOOGLE_APPLICATION_CREDENTIALS"
         )
-        if not creds:
+        if not creds:  # the same secrets.toml as the app ([connections.tdkt])
+            from sheets.settings import connection
+
+            conn = connection()
+            if conn and (conn.get("service_account_info") or conn.get("service_account_file")):
+                return GSheetsStore.from_secrets({**conn, "spreadsheet": rest})
             raise SourceError(
-                "Thiếu khóa tài khoản dịch vụ Google: dùng --credentials TỆP.json hoặc biến môi trường "
-                "TDKT_SERVICE_ACCOUNT."
+                "Thiếu khóa tài khoản dịch vụ Google: dùng --credentials TỆP.json, biến môi trường "
+                "TDKT_SERVICE_ACCOUNT, hoặc mục [connections.tdkt] của .streamlit/secrets.toml."
             )
         if not Path(creds).exists():
             raise SourceError(f"Không tìm thấy tệp khóa tài khoản dịch vụ «{creds}».")

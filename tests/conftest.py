@@ -10,6 +10,9 @@ import pytest
 
 TODAY = "2026-11-25"
 
+# the OpenID Connect provider shared by tests/browser/test_oidc.py and tests/test_deploy.py
+pytest_plugins = ("tests.oidc.harness",)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

@@ -13,6 +13,7 @@ not understand (charts, images): these files are for data, not for decoration.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -117,19 +118,22 @@ def _drop_placeholder(wb: Workbook) -> None:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """Exclusive lock on a workbook, across threads and processes (a sidecar lock file,
-    because the workbook itself is replaced on every save)."""
+    """Exclusive lock on a workbook, across threads and processes. The process lock is
+    taken on the workbook's folder (the workbook itself is replaced on every save), so no
+    sidecar lock file is left beside the workbooks."""
     key = str(path.resolve())
     with _thread_locks_guard:
         tlock = _thread_locks.setdefault(key, threading.Lock())
-    with tlock, open(path.with_name(f".{path.name}.lock"), "a+b") as fh:
-        if fcntl is not None:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+    with tlock:
+        fd = os.open(path.parent, os.O_RDONLY) if fcntl is not None else -1
         try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             if fcntl is not None:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
 
 
 def _holds_write_id(ws: Worksheet, write_id: str) -> bool:
