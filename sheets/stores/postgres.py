@@ -178,9 +178,9 @@ class PostgresStore:
     # --- connections ----------------------------------------------------------------------
     def _conn(self) -> psycopg.Connection[Any]:
         conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid() and not conn.closed:
-            if conn.info.transaction_status != psycopg.pq.TransactionStatus.UNKNOWN:
-                return conn
+        if (conn is not None and getattr(self._local, "pid", None) == os.getpid() and not conn.closed
+                and conn.info.transaction_status != psycopg.pq.TransactionStatus.UNKNOWN):
+            return conn
         try:
             conn = psycopg.connect(autocommit=True, **self._kwargs)
         except psycopg.OperationalError as exc:
