@@ -32,12 +32,33 @@ def is_blank(value: object) -> bool:
     return isinstance(value, float) and math.isnan(value)
 
 
+# Control characters other than tab and newline (SPEC 3.3), plus what no store or document can
+# hold (lone surrogates, U+FFFE/U+FFFF): removed from text cells with a warning.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_TEXT = 32767  # the smallest cell limit among the backends (SPEC 3.3)
+TOO_LONG = f"dài quá {MAX_TEXT:,} ký tự".replace(",", ".")
+CONTROL_REMOVED = "có ký tự điều khiển (không in được), đã được xóa"
+# Whole numbers and amounts beyond this are typos (and beyond what a float holds exactly).
+NUMBER_MAX = 10**15
+TOO_BIG = "số quá lớn"
+
+
+def int_text(value: int) -> str | None:
+    """``str`` of an int, or None past Python's digit limit (str() would raise)."""
+    try:
+        return str(value)
+    except ValueError:
+        return None
+
+
 def clean_text(value: object) -> str | None:
     """NFC-normalised, trimmed text of any cell; None when blank."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return int_text(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -48,12 +69,15 @@ def clean_text(value: object) -> str | None:
 
 
 def parse_text(value: object) -> Result:
-    return clean_text(value), None
+    text = clean_text(value)
+    if text is None and isinstance(value, int) and not isinstance(value, bool):
+        return None, TOO_BIG
+    return text, None
 
 
 def parse_code(value: object) -> Result:
-    text = clean_text(value)
-    return (text.upper() if text else None), None
+    text, problem = parse_text(value)
+    return (text.upper() if text else None), problem
 
 
 def parse_email(value: object) -> Result:
@@ -169,10 +193,14 @@ def parse_number(value: object) -> Result:
     if isinstance(value, int | float):
         if isinstance(value, float) and not math.isfinite(value):
             return None, "không phải số"
+        if abs(value) > NUMBER_MAX:
+            return None, TOO_BIG
         return value, None
     n = _number_from_text(str(value))
     if n is None:
         return None, "không phải số"
+    if not abs(n) <= NUMBER_MAX:  # also catches inf from 309 digits
+        return None, TOO_BIG
     return (int(n) if n.is_integer() else n), None
 
 
@@ -183,6 +211,18 @@ def parse_int(value: object) -> Result:
     if float(n) != int(n):
         return None, "phải là số nguyên"
     return int(n), None
+
+
+def parse_year(value: object) -> Result:
+    """A year column (``Năm``, ``Năm kết thúc``): four digits, within the years a date can hold."""
+    n, problem = parse_int(value)
+    if problem or n is None:
+        return None, problem
+    if not 1000 <= n <= 9999:
+        return None, "năm phải có bốn chữ số"
+    if not YEAR_MIN <= n <= YEAR_MAX:
+        return None, _YEAR_PROBLEM
+    return n, None
 
 
 def parse_nonneg_int(value: object) -> Result:
@@ -199,14 +239,14 @@ def parse_percent(value: object) -> Result:
         return None, "không phải tỉ lệ phần trăm"
     has_sign = False
     if isinstance(value, int | float):
-        n: float | None = float(value) if math.isfinite(value) else None
+        n: float | None = float(value) if abs(value) <= NUMBER_MAX else None  # also NaN, inf
     else:
         text = str(value).strip()
         if text.endswith("%"):
             has_sign = True
             text = text[:-1].strip()
         n = _number_from_text(text)
-    if n is None or n < 0:
+    if n is None or n < 0 or not n <= NUMBER_MAX:
         return None, "không phải tỉ lệ phần trăm"
     if not has_sign and n <= 1:
         n = n * 100  # a bare number <= 1 is a fraction
@@ -236,6 +276,16 @@ _YEAR_PROBLEM = f"năm không hợp lệ (phải từ {YEAR_MIN} đến {YEAR_MA
 def _within_years(value: date) -> Result:
     """A date or date-time as parsed, or the year problem when a frame cannot hold it."""
     return (value, None) if YEAR_MIN <= value.year <= YEAR_MAX else (None, _YEAR_PROBLEM)
+
+
+def _vietnam_time(value: datetime) -> Result:
+    """A date-time with any zone as naive Vietnam time (a naive one is Vietnam time already)."""
+    if value.tzinfo is not None:
+        try:
+            value = value.astimezone(VN_TZ).replace(tzinfo=None)
+        except (OverflowError, ValueError):  # 0001-01-01T00:00+08:00 has no Vietnam time
+            return None, _YEAR_PROBLEM
+    return _within_years(value)
 
 
 def _date_from_text(text: str) -> tuple[date | None, str | None, str]:
@@ -269,9 +319,7 @@ def parse_datetime(value: object) -> Result:
     if isinstance(value, bool):
         return None, "không phải ngày giờ"
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(VN_TZ).replace(tzinfo=None)
-        return _within_years(value)
+        return _vietnam_time(value)
     if isinstance(value, date):
         return _within_years(datetime.combine(value, time()))
     if isinstance(value, int | float):
@@ -289,9 +337,7 @@ def parse_datetime(value: object) -> Result:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         except ValueError:
             return None, "không đọc được ngày giờ"
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(VN_TZ).replace(tzinfo=None)
-        return _within_years(parsed)
+        return _vietnam_time(parsed)
     d, problem, rest = _date_from_text(text)
     if d is None:
         return None, problem
@@ -313,8 +359,11 @@ def parse_date(value: object) -> Result:
         return None, None
     if isinstance(value, bool):
         return None, "không phải ngày"
-    if isinstance(value, date):  # a datetime too (a workbook's date cell)
-        return _within_years(value.date() if isinstance(value, datetime) else value)
+    if isinstance(value, datetime):  # a workbook's date cell, or a date-time with a zone
+        dt, problem = _vietnam_time(value)
+        return (dt.date() if dt is not None else None), problem
+    if isinstance(value, date):
+        return _within_years(value)
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None, "không phải ngày"

@@ -492,7 +492,9 @@ def _derive(t: S.Tab, f: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
         f["type"] = f["type"].where(f["type"].notna(), "Thường xuyên")
     elif t is S.PHONG_TRAO:
         f["end_year"] = f["end_year"].fillna(f["launched"].dt.year.astype("Int64"))
-        default_final = pd.to_datetime(f["end_year"].astype("float").map(lambda y: f"{int(y)}-12-31"))
+        # end years are four-digit years a date can hold (cells.parse_year), launch dates too
+        default_final = pd.to_datetime(f["end_year"].astype("float").map(lambda y: f"{int(y)}-12-31"),
+                                       format="%Y-%m-%d")
         f["final_due"] = f["final_due"].fillna(default_final)
         f["status"] = f["status"].where(f["status"].notna(), S.MOVEMENT_RUNNING)
     elif t is S.KHOA_HOC:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sheets import cells
@@ -72,6 +75,8 @@ def _parser(col: Column) -> Callable[[object], cells.Result]:
         table = cells.enum_matcher(col.enum)
         return lambda v: cells.parse_channels(v, table)
     if kind is Kind.INT:
+        if col.attr in YEAR_ATTRS:
+            return cells.parse_year
         return cells.parse_nonneg_int if col.attr in ("members",) else cells.parse_int
     return {
         Kind.CODE: cells.parse_code,
@@ -85,16 +90,33 @@ def _parser(col: Column) -> Callable[[object], cells.Result]:
     }[kind]
 
 
+# Whole-number columns that hold a year: four digits, or a located problem (SPEC 3.3).
+YEAR_ATTRS = frozenset({"year", "end_year"})
+
+
 def _cache_key(v: Cell) -> tuple[str, Any]:
     return (type(v).__name__, v)
 
 
+SHOWN_MAX = 200  # a problem shows this much of the value as typed
+
+
 def _shown(v: Cell) -> str:
+    """The value as typed, fit for a problems table and its downloads: control characters
+    written as escapes (a report cannot hold them), long text cut, huge numbers named."""
     if v is None:
         return ""
     if isinstance(v, float) and v.is_integer():
         return str(int(v))
-    return str(v)
+    if isinstance(v, int) and not isinstance(v, bool):
+        text = cells.int_text(v)
+        return text if text is not None and len(text) <= SHOWN_MAX else f"(số có {len(text or '') or 'hơn 4300'} chữ số)"
+    text = str(v)
+    if cells.CONTROL.search(text):
+        text = cells.CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if len(text) > SHOWN_MAX:
+        text = text[:SHOWN_MAX] + f"… ({len(str(v)):,} ký tự)".replace(",", ".")
+    return text
 
 
 def match_tab(name: str) -> Tab | None:
@@ -151,10 +173,44 @@ def _has_data(row: Sequence[Cell]) -> bool:
 _NONE_TYPE = type(None)
 
 
-def _parse_column(col: Column, raw: Sequence[Cell]) -> tuple[list[Any], list[tuple[int, str]]]:
-    """Values of one column, and (row position, issue) for the cells that have one.
+def _screen_text(raw: Sequence[Cell]) -> tuple[Sequence[Cell], list[tuple[int, str]], set[int]]:
+    """Control characters and over-long text (SPEC 3.3), checked for a whole column at once.
+
+    Returns the cells to parse (control characters removed), a warning per cleaned cell and
+    the positions of over-long text. The common case, a clean column, costs one C pass."""
+    texts = [v for v in raw if v.__class__ is str]
+    if not texts:
+        return raw, [], set()
+    joined = "\n".join(texts)
+    dirty = cells.CONTROL.search(joined) is not None
+    long = max(map(len, texts)) > cells.MAX_TEXT
+    if not (dirty or long):
+        return raw, [], set()
+    out = list(raw)
+    notes: list[tuple[int, str]] = []
+    too_long: set[int] = set()
+    for n, v in enumerate(raw):
+        if v.__class__ is not str:
+            continue
+        assert isinstance(v, str)
+        if dirty and cells.CONTROL.search(v):
+            v = cells.CONTROL.sub("", v)
+            out[n] = v
+            notes.append((n, cells.CONTROL_REMOVED))
+        if len(v) > cells.MAX_TEXT:
+            too_long.add(n)
+            out[n] = None
+    return out, notes, too_long
+
+
+def _parse_column(
+    col: Column, raw: Sequence[Cell]
+) -> tuple[list[Any], list[tuple[int, str]], list[tuple[int, str]]]:
+    """Values of one column, (row position, issue) for the cells that have one, and
+    (row position, note) for warnings whatever the column (control characters removed).
 
     Each distinct cell is parsed once: columns repeat codes, enums and dates."""
+    raw, notes, too_long = _screen_text(raw)
     parse = _parser(col)
     # text and blanks key themselves; other types carry their type (1, 1.0 and True differ)
     keys: Sequence[Any] = raw
@@ -174,7 +230,12 @@ def _parse_column(col: Column, raw: Sequence[Cell]) -> tuple[list[Any], list[tup
             issue_of[key] = issue
     values = list(map(value_of.__getitem__, keys))
     issues = [(n, issue_of[k]) for n, k in enumerate(keys) if k in issue_of] if issue_of else []
-    return values, issues
+    if too_long:  # an error in a required column, else a warning and taken as blank
+        blank = False if col.kind is Kind.YESNO else None
+        for n in too_long:
+            values[n] = blank
+        issues = sorted([*(i for i in issues if i[0] not in too_long), *((n, cells.TOO_LONG) for n in too_long)])
+    return values, issues, notes
 
 
 def parse_columns(
@@ -229,8 +290,12 @@ def parse_columns(
             data[col.attr] = [False if col.kind is Kind.YESNO else None] * len(keep)
             continue
         raw: Sequence[Cell] = by_column[positions[col.attr]] if keep else ()
-        values, issues = _parse_column(col, raw)
+        values, issues, notes = _parse_column(col, raw)
         required_bad = col.required and col.kind is not Kind.YESNO
+        for n, note in notes:
+            problems.append(Problem(WARNING, spreadsheet, shown_tab, first_row + 1 + keep[n], col.name,
+                                    _shown(raw[n]), f"Cột «{col.name}»: {note}.",
+                                    "Xóa các ký tự lạ (thường do dán từ nơi khác) khỏi ô."))
         for n, issue in issues:
             if required_bad:
                 row_bad[n] = True
@@ -279,13 +344,70 @@ def parse_tab(
     return ParsedTab(tab, pc.frame(), pc.problems, skipped=pc.skipped, positions=pc.positions)
 
 
+def store_cell(value: object) -> tuple[Cell, str | None]:
+    """A value offered at the write door (a form, an import, a pandas frame) as a store cell:
+    pandas, numpy and Decimal values become plain ones; anything else is a problem."""
+    if value is None or isinstance(value, str | bool):
+        return value, None
+    if isinstance(value, datetime):  # pd.Timestamp too; pd.NaT is a datetime as well
+        if value is pd.NaT:
+            return None, None
+        if isinstance(value, pd.Timestamp):
+            return value.to_pydatetime(), None
+        return value, None
+    if isinstance(value, int | float | date):
+        return value, None
+    if value is pd.NA:
+        return None, None
+    if isinstance(value, np.generic):
+        if isinstance(value, np.bool_):
+            return bool(value), None
+        if isinstance(value, np.integer):
+            return int(value), None
+        if isinstance(value, np.floating):
+            return float(value), None
+        if isinstance(value, np.datetime64):
+            if np.isnat(value):
+                return None, None
+            try:
+                return pd.Timestamp(value).to_pydatetime(), None
+            except (OverflowError, ValueError):
+                return None, cells._YEAR_PROBLEM
+        if isinstance(value, np.str_):
+            return str(value), None
+    if isinstance(value, Decimal):
+        if value.is_nan():  # NaN and sNaN: blank (an sNaN would signal on any comparison)
+            return None, None
+        if value.is_infinite():
+            return None, "không phải số"
+        if abs(value.adjusted()) > 18:
+            return None, cells.TOO_BIG
+        return (int(value) if value == value.to_integral_value() else float(value)), None
+    return None, f"kiểu giá trị không dùng được ({type(value).__name__})"
+
+
 def parse_rows(tab: Tab, rows: Sequence[dict[str, Any]], *, spreadsheet: str = "") -> ParsedTab:
-    """Parse records offered for writing (keys: headers or attrs) with the same rules."""
+    """Parse records offered for writing (keys: headers or attrs) with the same rules.
+
+    Stricter than reading where a store could not keep the value exactly: text longer than
+    ``cells.MAX_TEXT`` and values of no cell type are errors, in any column."""
     header = [c.name for c in tab.all_columns]
     grid: Grid = [list(header)]
-    for r in rows:
+    refused: list[Problem] = []
+    for n, r in enumerate(rows):
         line: list[Cell] = []
         for c in tab.all_columns:
-            line.append(r.get(c.attr, r.get(c.name)))
+            value, issue = store_cell(r.get(c.attr, r.get(c.name)))
+            if issue is None and isinstance(value, str) and len(value) > cells.MAX_TEXT:
+                issue, value = cells.TOO_LONG, None
+            if issue is not None:
+                refused.append(Problem(ERROR, spreadsheet, tab.name, n + 2, c.name, "",
+                                       f"Cột «{c.name}»: {issue}; dòng này không được ghi.", fix_for(c)))
+            line.append(value)
         grid.append(line)
-    return parse_tab(tab, grid, spreadsheet=spreadsheet, first_row=1)
+    parsed = parse_tab(tab, grid, spreadsheet=spreadsheet, first_row=1)
+    if refused:
+        bad = {p.row for p in refused}
+        parsed.frame = parsed.frame[~parsed.frame["_row"].isin(bad)].reset_index(drop=True)
+        parsed.problems = [*parsed.problems, *refused]
+    return parsed
