@@ -56,3 +56,26 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
     monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """One throw-away PostgreSQL cluster per test session (tests/pg.py), stopped at the end."""
+    from tests.pg import start_cluster
+
+    cluster = start_cluster()
+    if isinstance(cluster, str):
+        if os.environ.get("CI") == "true":
+            pytest.fail(cluster)
+        pytest.skip(cluster)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def pg_uri(pg_cluster: object) -> str:
+    """A fresh, empty database of the session's cluster, as a socket URI."""
+    from tests.pg import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    return pg_cluster.socket_uri(pg_cluster.new_database())

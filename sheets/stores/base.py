@@ -98,6 +98,33 @@ class Store(Protocol):
         ...
 
 
+# The change token of a spreadsheet the store does not hold (or cannot see).
+ABSENT = "-"
+
+
+@runtime_checkable
+class Versioned(Protocol):
+    """A store that can tell cheaply which spreadsheets changed (SQLite, PostgreSQL: a counter
+    per spreadsheet; Google Sheets: one Drive ``files.list``; workbooks: file times)."""
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """A change token per name: equal tokens mean the same cells. ``ABSENT`` for a
+        spreadsheet that is not there; None when the store cannot tell now (read everything)."""
+        ...
+
+
+def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
+    """``store.versions(names)`` where the store has it, else None (no change detection)."""
+    fn = getattr(store, "versions", None)
+    if fn is None:
+        return None
+    try:
+        out = fn(list(names))
+    except Exception:  # change detection is an optimisation: never let it break a read
+        return None
+    return None if out is None else {n: str(out.get(n, ABSENT)) for n in names}
+
+
 def header_positions(header: Sequence[Cell]) -> dict[str, int]:
     """Map each non-empty header text to its first column index."""
     out: dict[str, int] = {}

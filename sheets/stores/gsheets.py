@@ -41,10 +41,10 @@ import orjson
 import requests
 from google.auth.exceptions import TransportError as _AuthTransportError
 from gspread.exceptions import APIError
-from gspread.urls import SPREADSHEET_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_URL
 
 from sheets.errors import SourceError, WriteError
-from sheets.stores.base import Cell, Grid, SheetRead, Tabs, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, Tabs, merge_header, place_rows
 from sheets.text import fold
 
 T = TypeVar("T")
@@ -356,6 +356,7 @@ class GSheetsStore:
         self._checked_headers: dict[tuple[str, str], tuple[list[Cell], float, int]] = {}
         self._header_gen: dict[str, int] = {}  # bumped (under the write lock) whenever we change a header
         self._names: dict[str, str] = {key: key}  # key -> the name it was first asked by
+        self._mtimes: dict[str, str] = {}  # key -> Drive modifiedTime at our last look
 
     # --- construction from secrets ------------------------------------------------------
 
@@ -600,6 +601,52 @@ class GSheetsStore:
             ranges = resp.get("valueRanges", [])
             return {t: grid_from_values(vr.get("values")) for t, vr in zip(titles, ranges, strict=False)}
         raise AssertionError("unreachable")  # pragma: no cover
+
+    # --- change detection ------------------------------------------------------------------
+
+    def _list_files(self) -> dict[str, str]:
+        """Drive ``files.list`` of the spreadsheets shared with us: key -> modifiedTime.
+        One request per 1000 spreadsheets (a province is one page)."""
+        out: dict[str, str] = {}
+        params = {
+            "q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
+            "pageSize": "1000",
+            "supportsAllDrives": "true",
+            "includeItemsFromAllDrives": "true",
+            "fields": "nextPageToken,files(id,modifiedTime)",
+        }
+        while True:
+            page = dict(params)
+            resp = self._call(lambda page=page: orjson.loads(  # type: ignore[misc]
+                self._http.request("get", DRIVE_FILES_API_V3_URL, params=page).content))
+            for f in resp.get("files", []):
+                out[str(f.get("id"))] = str(f.get("modifiedTime", ""))
+            token = resp.get("nextPageToken")
+            if not token:
+                return out
+            params["pageToken"] = str(token)
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each spreadsheet's Drive ``modifiedTime`` from one ``files.list`` (``ABSENT`` when it
+        is not shared with us or gone). A spreadsheet whose time moved since our last look
+        has its cached read dropped, so the read that follows gets the new cells."""
+        try:
+            listing = self._list_files()
+        except Exception:
+            return None  # cannot tell now: the loader reads as before (through the cache)
+        out: dict[str, str] = {}
+        moved: list[str] = []
+        with self._lock:
+            for n in names:
+                k = spreadsheet_key(n)
+                token = listing.get(k, ABSENT) if k else ABSENT
+                out[n] = token
+                if k and self._mtimes.get(k) != token:
+                    self._mtimes[k] = token
+                    moved.append(k)
+        for k in moved:
+            self.invalidate(k)
+        return out
 
     # --- freshness, for the data banner ----------------------------------------------------
 

@@ -25,17 +25,18 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
-from sheets.stores.base import Cell, Grid, SheetRead, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, merge_header, place_rows
 from sheets.text import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: spreadsheet.version, the change counter the loader polls
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another writer before giving up
 WRITE_ID_HEADER = "Mã lần ghi"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spreadsheet (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL DEFAULT 0  -- bumped by every write to this spreadsheet
 );
 CREATE TABLE IF NOT EXISTS tab (
     id             INTEGER PRIMARY KEY,
@@ -136,11 +137,14 @@ class SqliteStore:
             # WAL is a property of the file: readers never block the writer, nor it them.
             conn.execute("PRAGMA journal_mode = WAL")
             with _transaction(conn):
-                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                found = conn.execute("PRAGMA user_version").fetchone()[0]
+                if found < SCHEMA_VERSION:
                     # statement by statement: executescript() would commit our transaction
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
+                    if found == 1:  # a file from before the change counter
+                        conn.execute("ALTER TABLE spreadsheet ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 # the registry always exists, as in MemoryStore
                 conn.execute("INSERT OR IGNORE INTO spreadsheet(name) VALUES (?)", (self.registry,))
@@ -288,6 +292,7 @@ class SqliteStore:
         start = max(n_rows, 1)
         self._insert(conn, tab_id, start, place_rows(len(new_header), index, rows))
         conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (start + len(rows), tab_id))
+        _bump(conn, sheet_id)
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         conn = self._connection(create=False)
@@ -325,6 +330,7 @@ class SqliteStore:
             conn.execute("DELETE FROM cell WHERE tab_id = ?", (tab_id,))
             self._insert(conn, tab_id, 0, grid)
             conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (len(grid), tab_id))
+            _bump(conn, sheet_id)
 
     def ensure_spreadsheet(self, sheet: str) -> bool:
         conn = self._connection(create=True)
@@ -338,6 +344,23 @@ class SqliteStore:
 
     def invalidate(self, sheet: str | None = None) -> None:
         return None  # nothing cached: every read goes to the file
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each spreadsheet's change token in one query (``base.ABSENT`` for a missing one).
+        The id is part of it, so a spreadsheet removed and made again never repeats a token."""
+        try:
+            conn = self._connection(create=False)
+            if conn is None:
+                return {n: ABSENT for n in names}
+            found = {name: f"{sid}.{version}" for sid, name, version in
+                     conn.execute("SELECT id, name, version FROM spreadsheet")}
+        except sqlite3.Error:
+            return None  # cannot tell: the loader reads everything
+        return {n: found.get(n, ABSENT) for n in names}
+
+
+def _bump(conn: sqlite3.Connection, sheet_id: int) -> None:
+    conn.execute("UPDATE spreadsheet SET version = version + 1 WHERE id = ?", (sheet_id,))
 
 
 @contextmanager

@@ -26,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets.errors import SourceError
-from sheets.stores.base import Cell, Grid, SheetRead, Tabs, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, Tabs, merge_header, place_rows
 from sheets.templates import (
     LISTS_SHEET,
     lists_last,
@@ -191,6 +191,19 @@ class XlsxStore:
                 out.append(SheetRead(name, read_workbook(path)))
             except Exception as exc:  # a corrupt or foreign file must not stop the others
                 out.append(SheetRead(name, error=f"Không đọc được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
+        return out
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each workbook's modification time (ns) and size: a save moves them on.
+        A path outside the folder or a missing file is ``ABSENT``."""
+        out: dict[str, str] = {}
+        for name in names:
+            try:
+                st = self._file(name).stat()
+            except (SourceError, OSError):
+                out[name] = ABSENT
+                continue
+            out[name] = f"{st.st_mtime_ns}.{st.st_size}.{st.st_ino}"
         return out
 
     def spreadsheet_names(self) -> list[str]:
