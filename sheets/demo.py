@@ -613,6 +613,8 @@ class _Builder:
                 mess.enum(status),
                 gone_cell,
                 u.own_sheet,
+                None,  # Email, Điện thoại: filled by sheets.demo_reminders
+                None,
                 None, None, None, None,
             ])
 
