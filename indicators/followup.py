@@ -140,8 +140,8 @@ def contacts(ds: Dataset, end: date) -> pd.DataFrame:
     cb = cb[active_officers(cb, pd.Timestamp(end)).to_numpy() & cb["email"].notna().to_numpy()]
     officer_mail = cb.groupby("unit", sort=False)["email"].agg(lambda s: ", ".join(dict.fromkeys(s)))
     return pd.DataFrame({
-        "Email": u["email"] if "email" in u else None,
-        "Điện thoại": u["phone"] if "phone" in u else None,
+        "Email": u["email"],
+        "Điện thoại": u["phone"],
         "Email cán bộ": officer_mail.reindex(u.index),
     }, index=u.index)
 
