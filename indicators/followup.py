@@ -75,7 +75,7 @@ def _period(p: str) -> str:
 
 
 def _ts(v: object) -> date | None:
-    return None if v is None or pd.isna(v) else pd.Timestamp(v).date()  # type: ignore[arg-type]
+    return None if v is None or v is pd.NaT or (isinstance(v, float) and v != v) else pd.Timestamp(v).date()  # type: ignore[arg-type]
 
 
 def lacks_by_topic(ds: Dataset, res: Results) -> dict[str, dict[str, list[Lack]]]:
@@ -151,7 +151,7 @@ def recipients(ds: Dataset, unit: str, end: date) -> list[str]:
     c = contacts(ds, end)
     if unit not in c.index:
         return []
-    out = []
+    out: list[str] = []
     for v in (c.at[unit, "Email"], c.at[unit, "Email cán bộ"]):
         if isinstance(v, str) and v:
             out.extend(a.strip() for a in v.split(","))
