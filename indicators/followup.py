@@ -17,7 +17,7 @@ import pandas as pd
 from indicators.core import Results, active_officers, compute, end_date
 from sheets import schema as S
 from sheets.load import Dataset
-from sheets.reminders import Lack
+from sheets.reminders import Lack, Message, compose
 
 # topic -> the short name used in links (?chu_de=ke-hoach)
 SLUGS: dict[str, str] = {
@@ -217,4 +217,21 @@ def follow_up(
         frame = frame.where(frame.notna(), None) if len(frame) else frame
         frame["Nhắc lần cuối"] = pd.to_datetime(frame["Nhắc lần cuối"])
         out[topic] = FollowList(topic, frame, {u: tuple(v) for u, v in per_unit.items()})
+    return out
+
+
+def build_messages(
+    ds: Dataset, fl: FollowList, units: list[str], *, sender: str, year: int, as_of: date, respond_by: date,
+    app_url: str, signer: str = "",
+) -> list[Message]:
+    """One message per selected unit still in the list, naming what it lacks now."""
+    end = end_date(year, as_of)
+    out = []
+    for u in units:
+        lacks = fl.lacks.get(u)
+        if not lacks:
+            continue  # it has acted: nothing to remind
+        out.append(compose(unit=u, unit_name=ds.tree.name(u), sender=sender, sender_name=ds.tree.name(sender),
+                           lacks=lacks, year=year, as_of=as_of, respond_by=respond_by,
+                           to=recipients(ds, u, end), app_url=app_url, signer=signer))
     return out
