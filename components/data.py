@@ -139,6 +139,9 @@ def _written() -> None:
     _GLOBAL_GEN[0] += 1
 
 
+notify_written = _written  # for writers that call the door themselves (sheets.mail)
+
+
 def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | None = None) -> Any:
     """Append through the one door, then make every viewer see it at once.
 
