@@ -82,17 +82,27 @@ def selection(fl: FU.FollowList, ds: Dataset, user: User, key: str) -> list[str]
     if not options:
         st.info("Không có đơn vị nào trong phạm vi của bạn để nhắc về nội dung này.")
         return []
-    cur = [u for u in st.session_state.get(key, []) if u in options]
+    nxt = st.session_state.pop(_next(key), None)  # set after a send, applied before the widget is drawn
+    cur = [u for u in (nxt if nxt is not None else st.session_state.get(key, [])) if u in options]
     if st.session_state.get(key) != cur:
         st.session_state[key] = cur
     left, right = st.columns(2)
-    if left.button(f"Chọn tất cả ({len(options)} đơn vị)", key=f"{key}_all", icon=":material/select_all:"):
+    if left.button(f"Chọn tất cả ({len(options)} đơn vị)", key=f"{_bk(key)}_all", icon=":material/select_all:"):
         st.session_state[key] = list(options)
-    if right.button("Bỏ chọn", key=f"{key}_none", icon=":material/deselect:"):
+    if right.button("Bỏ chọn", key=f"{_bk(key)}_none", icon=":material/deselect:"):
         st.session_state[key] = []
     picked: list[str] = st.multiselect("Đơn vị cần nhắc", options, key=key, format_func=ds.tree.name,
                                        placeholder="Chọn đơn vị")
     return picked
+
+
+def _bk(key: str) -> str:
+    """Button keys must not start with ``f_`` (those are kept by re-assignment, which buttons refuse)."""
+    return "dd_" + key.removeprefix("f_")
+
+
+def _next(key: str) -> str:
+    return "_dd_next_" + key
 
 
 def app_url() -> str:
@@ -141,7 +151,7 @@ def send_email(msgs: list[R.Message], user: User, key: str) -> None:
     if cfg is None:
         st.info("Chưa cấu hình máy chủ gửi thư ([tdkt.smtp] trong secrets.toml): hãy sao chép nội dung để gửi "
                 "qua Zalo, điện thoại.", icon=":material/mail_lock:")
-    pressed = st.button(f"Gửi e-mail ({len(msgs)} đơn vị)", type="primary", key=f"{key}_send",
+    pressed = st.button(f"Gửi e-mail ({len(msgs)} đơn vị)", type="primary", key=f"{_bk(key)}_send",
                         disabled=cfg is None or not msgs, icon=":material/send:")
     if not pressed or cfg is None:
         return
@@ -166,7 +176,7 @@ def _after(report: M.SendReport, key: str, scope: str, outbox: M.Outbox, names: 
     problems += [f"{names.get(u, u)}: thư đã được máy chủ nhận nhưng chưa ghi được nhật ký ({why}); bấm gửi lại "
                  "để ghi, thư sẽ không bị gửi lần nữa" for u, why in report.unrecorded.items()]
     st.session_state[f"{key}_problems"] = problems
-    st.session_state[key] = left  # what failed stays selected
+    st.session_state[_next(key)] = left  # what failed stays selected
     st.rerun()
 
 
@@ -184,7 +194,7 @@ def copy_and_record(msgs: list[R.Message], phones: Mapping[str, str], user: User
         st.markdown(f"**{m.unit_name}**" + (f" · :material/call: {phones[m.unit]}" if phones.get(m.unit) else ""))
         st.code(m.body, language=None, wrap_lines=True)
     channel = st.radio("Đã nhắc qua", MANUAL_CHANNELS, horizontal=True, key=f"{key}_channel") or MANUAL_CHANNELS[0]
-    if not st.button(f"Ghi nhận đã nhắc qua {channel} ({len(msgs)} đơn vị)", key=f"{key}_record",
+    if not st.button(f"Ghi nhận đã nhắc qua {channel} ({len(msgs)} đơn vị)", key=f"{_bk(key)}_record",
                      disabled=not msgs, icon=":material/playlist_add_check:"):
         return
     scope = f"{key}_manual"
@@ -199,7 +209,7 @@ def copy_and_record(msgs: list[R.Message], phones: Mapping[str, str], user: User
     data.notify_written()
     forms.done(scope)
     forms.flash(f"Đã ghi nhận nhắc việc qua {channel} cho {len(msgs)} đơn vị.")
-    st.session_state[key] = []
+    st.session_state[_next(key)] = []
     st.rerun()
 
 

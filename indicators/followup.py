@@ -187,34 +187,37 @@ def follow_up(
     lacks = lacks_by_topic(ds, res)
     c = contacts(ds, E)
     log = reminder_log(ds, year, as_of, res.scope)
-    levels = ds.frames["DonVi"].set_index("unit")["level"]
+    levels = dict(zip(ds.frames["DonVi"]["unit"], ds.frames["DonVi"]["level"], strict=True))
+    info = {u: {k: (v if isinstance(v, str) and v else None) for k, v in row.items()}
+            for u, row in c.to_dict("index").items()}
     out: dict[str, FollowList] = {}
     for topic, per_unit in lacks.items():
         sent = log[log["Nội dung nhắc"] == topic]
-        last = sent.drop_duplicates("Mã đơn vị").set_index("Mã đơn vị")  # newest first
-        times = sent["Mã đơn vị"].value_counts()
-        units = list(per_unit) + [u for u in last.index if u not in per_unit]
+        first = sent.drop_duplicates("Mã đơn vị")  # newest first
+        last = {u: (d, ch) for u, d, ch in zip(first["Mã đơn vị"], first["Ngày nhắc"], first["Kênh"], strict=True)}
+        times = sent["Mã đơn vị"].value_counts().to_dict()
+        units = list(per_unit) + [u for u in last if u not in per_unit]
         rows = []
         for u in units:
-            reminded = u in last.index
+            reminded = u in last
             status = (STATUS_ACTED if u not in per_unit else STATUS_WAITING if reminded else STATUS_NEW)
+            ci = info.get(u, {})
             rows.append({
                 "Mã đơn vị": u,
                 "Tên đơn vị": ds.tree.name(u),
                 "Cấp": levels.get(u),
-                "Còn thiếu": "; ".join(lk.text for lk in per_unit.get(u, [])) if u in per_unit else "",
-                "Email": c.at[u, "Email"] if u in c.index else None,
-                "Điện thoại": c.at[u, "Điện thoại"] if u in c.index else None,
-                "Email cán bộ": c.at[u, "Email cán bộ"] if u in c.index else None,
-                "Nhắc lần cuối": last.at[u, "Ngày nhắc"] if reminded else pd.NaT,
-                "Kênh": last.at[u, "Kênh"] if reminded else None,
+                "Còn thiếu": "; ".join(lk.text for lk in per_unit.get(u, [])),
+                "Email": ci.get("Email"),
+                "Điện thoại": ci.get("Điện thoại"),
+                "Email cán bộ": ci.get("Email cán bộ"),
+                "Nhắc lần cuối": last[u][0] if reminded else pd.NaT,
+                "Kênh": last[u][1] if reminded else None,
                 "Số lần nhắc": int(times.get(u, 0)),
                 "Tình trạng": status,
             })
         frame = pd.DataFrame(rows, columns=COLUMNS)
-        frame["Nhắc lần cuối"] = pd.to_datetime(frame["Nhắc lần cuối"])
-        frame = frame.astype({c_: object for c_ in ("Email", "Điện thoại", "Email cán bộ")})
-        frame = frame.where(frame.notna(), None) if len(frame) else frame
+        for col in ("Email", "Điện thoại", "Email cán bộ", "Kênh"):  # blank is None, not NaN
+            frame[col] = pd.Series([r[col] for r in rows], dtype=object)
         frame["Nhắc lần cuối"] = pd.to_datetime(frame["Nhắc lần cuối"])
         out[topic] = FollowList(topic, frame, {u: tuple(v) for u, v in per_unit.items()})
     return out
