@@ -17,6 +17,7 @@ READ = [
     st.Page("views/dien_hinh.py", title="Điển hình", icon=":material/star:", url_path="dien-hinh"),
     st.Page("views/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
     st.Page("views/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
+    st.Page("views/don_doc.py", title="Đôn đốc", icon=":material/campaign:", url_path="don-doc"),
 ]
 GROUPS = {
     auth.READ: READ,

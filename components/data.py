@@ -247,6 +247,9 @@ def _written() -> None:
     _live(source_spec()).get(check_now=True)
 
 
+notify_written = _written  # for writers that call the door themselves (sheets.mail)
+
+
 def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | None = None) -> Any:
     """Append through the one door, then make every viewer see it at once.
 

@@ -613,6 +613,8 @@ class _Builder:
                 mess.enum(status),
                 gone_cell,
                 u.own_sheet,
+                None,  # Email, Điện thoại: filled by sheets.demo_reminders
+                None,
                 None, None, None, None,
             ])
 
@@ -1442,6 +1444,9 @@ def build_demo(store: Store, *, seed: int = 2020, today: date | None = None, sca
     b = _Builder(store, seed, today, scale)
     b.build_units()
     b.don_vi()
+    from sheets import demo_reminders  # contacts and NhacViec (SPEC 8), on their own random streams
+
+    demo_reminders.add(b)
     b.chi_tieu()
     b.ky_bao_cao()
     b.nguoi_dung()

@@ -21,6 +21,7 @@ from sheets import schema as S
 from sheets.gcpause import gc_paused
 from sheets.owners import HOME, Homes, Records, build_homes, future_stamps, resolve_refs, split_by_home
 from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedColumns, Problem, match_tab, parse_columns
+from sheets.reminders import check_read
 from sheets.stores.base import SheetRead, Store
 
 
@@ -490,10 +491,12 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
     }
 
     known_units = set(tree.parent)
-    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO):
+    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO, S.NHAC_VIEC):
         f = stacked(t)
         assert t.unit_attr is not None
-        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Mã đơn vị")
+        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Đơn vị nhắc" if t is S.NHAC_VIEC else "Mã đơn vị")
+        if t is S.NHAC_VIEC:  # the reminded unit must lie under the sender
+            f = check_read(f, tree, problems)
         f = _derive(t, f, problems)
         f[HOME] = f[t.unit_attr].map(homes.unit_home).astype(object) if len(f) else pd.Series([], dtype=object)
         if "movement" in f.columns and t is not S.PHONG_TRAO:

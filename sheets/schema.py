@@ -44,7 +44,8 @@ ROLE_LEADER = "Lãnh đạo tỉnh"
 ROLE_OFFICER = "Cán bộ cấp trên cơ sở"
 ROLE_TRAINER = "Điều phối đào tạo"
 ROLE_ADMIN = "Quản trị"
-ROLES = (ROLE_LEADER, ROLE_OFFICER, ROLE_TRAINER, ROLE_ADMIN)
+ROLE_DESK = "Cán bộ thi đua tỉnh"
+ROLES = (ROLE_LEADER, ROLE_OFFICER, ROLE_TRAINER, ROLE_ADMIN, ROLE_DESK)
 
 PERIOD_HALF = "6 tháng"
 PERIOD_YEAR = "Năm"
@@ -83,6 +84,17 @@ REGIMES = ("Chuyên trách", "Kiêm nhiệm")
 COURSE_FORMS = ("Trực tiếp", "Trực tuyến", "Kết hợp")
 EXEMPLAR_KINDS = ("Cá nhân", "Tập thể", "Mô hình, cách làm hay")
 CHANNELS = ("Website LĐLĐ tỉnh", "Báo Bắc Kạn", "Đài PT-TH", "Facebook", "Zalo", "Khác")
+
+# NhacViec (SPEC 8): what a reminder is about, and how it went out
+TOPIC_PLAN = "Kế hoạch"
+TOPIC_MOVEMENT = "Phong trào"
+TOPIC_AWARD = "Khen thưởng"
+TOPIC_TRAINING = "Tập huấn"
+TOPIC_OFFICER = "Cán bộ"
+TOPIC_REPORT = "Báo cáo"
+TOPIC_DOSSIER = "Hồ sơ"
+REMINDER_TOPICS = (TOPIC_PLAN, TOPIC_MOVEMENT, TOPIC_AWARD, TOPIC_TRAINING, TOPIC_OFFICER, TOPIC_REPORT, TOPIC_DOSSIER)
+REMINDER_CHANNELS = ("Email", "Zalo", "Điện thoại", "Văn bản", "Khác")
 
 INDICATOR_CODES = ("T1A", "T1B", "T2", "T3", "T4", "O1", "O2", "O3")
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -165,6 +177,9 @@ DON_VI = Tab(
         _c("Trạng thái", "status", Kind.ENUM, enum=UNIT_STATUSES),
         _c("Ngày giải thể", "dissolved", Kind.DATE),
         _c("Bảng tính", "sheet", Kind.TEXT),
+        # after Bảng tính, so sheets and code that know the first ten columns by position still fit
+        _c("Email", "email", Kind.EMAIL),
+        _c("Điện thoại", "phone", Kind.TEXT),
     ),
     registry_only=True,
     unit_attr="unit",
@@ -334,6 +349,23 @@ BAO_CAO = Tab(
     ),
     unit_attr="unit",
 )
+NHAC_VIEC = Tab(
+    "NhacViec",
+    "Nhắc việc, đôn đốc",
+    (
+        _c("Mã nhắc", "reminder", Kind.CODE, required=True, key=True),
+        _c("Đơn vị nhắc", "sender", Kind.CODE, required=True),
+        _c("Mã đơn vị", "unit", Kind.CODE, required=True),
+        _c("Năm", "year", Kind.INT, required=True),
+        _c("Nội dung nhắc", "topic", Kind.ENUM, required=True, enum=REMINDER_TOPICS),
+        _c("Kênh", "channel", Kind.ENUM, required=True, enum=REMINDER_CHANNELS),
+        _c("Gửi đến", "to", Kind.TEXT),
+        _c("Ngày nhắc", "date", Kind.DATE, required=True),
+        _c("Nội dung", "body", Kind.TEXT),
+        COL_VOID,
+    ),
+    unit_attr="sender",  # the record concerns the sender's unit (its scope, its home spreadsheet)
+)
 
 CONFIG_TABS: tuple[Tab, ...] = (DON_VI, CHI_TIEU, KY_BAO_CAO, NGUOI_DUNG)
 DATA_TABS: tuple[Tab, ...] = (
@@ -345,6 +377,7 @@ DATA_TABS: tuple[Tab, ...] = (
     DIEM_DANH,
     DIEN_HINH,
     BAO_CAO,
+    NHAC_VIEC,
 )
 ALL_TABS: tuple[Tab, ...] = CONFIG_TABS + DATA_TABS
 TABS: dict[str, Tab] = {t.name: t for t in ALL_TABS}

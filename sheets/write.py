@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sheets import clock
+from sheets import clock, reminders
 from sheets import schema as S
 from sheets.errors import PartialWriteError, PermissionDenied, ValidationError, WriteError
 from sheets.load import Dataset, User, load
@@ -57,6 +57,8 @@ def actor_for(ds: Dataset, email: str) -> User:
 
 
 def can_write_tab(user: User, tab: str) -> bool:
+    if tab == "NhacViec":  # reminders: their own rules (SPEC 8)
+        return reminders.may_remind(user)
     if user.role == S.ROLE_ADMIN:
         return True
     if user.role == S.ROLE_OFFICER:
@@ -161,6 +163,8 @@ def append(
     problems: list[Problem] = [p for p in parsed.problems if p.severity == ERROR]
     frame = parsed.frame.copy()
     moves: list[tuple[str, dict[str, Any]]] = []  # (old home spreadsheet, void row) of records moved
+    if tab.name == "NhacViec" and len(frame):
+        reminders.check_write(ds, user, frame)
     allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
