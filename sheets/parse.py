@@ -72,7 +72,7 @@ def _parser(col: Column) -> Callable[[object], cells.Result]:
         table = cells.enum_matcher(col.enum)
         return lambda v: cells.parse_channels(v, table)
     if kind is Kind.INT:
-        return cells.parse_nonneg_int if col.attr in ("members",) else cells.parse_int
+        return cells.parse_nonneg_int if col.attr in ("members", "people") else cells.parse_int
     return {
         Kind.CODE: cells.parse_code,
         Kind.TEXT: cells.parse_text,

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sheets import clock
+from sheets import clock, workflow
 from sheets import schema as S
 from sheets.errors import PermissionDenied, ValidationError, WriteError
 from sheets.load import Dataset, User, load
@@ -48,7 +48,7 @@ def actor_for(ds: Dataset, email: str) -> User:
 def can_write_tab(user: User, tab: str) -> bool:
     if user.role == S.ROLE_ADMIN:
         return True
-    if user.role == S.ROLE_OFFICER:
+    if user.role in (S.ROLE_OFFICER, S.ROLE_DESK):
         return tab in {t.name for t in S.DATA_TABS}
     if user.role == S.ROLE_TRAINER:
         return tab in ("KhoaHoc", "DiemDanh")
@@ -112,7 +112,7 @@ def append(
     parsed = parse_rows(tab, rows, spreadsheet="(biểu mẫu)")
     problems: list[Problem] = [p for p in parsed.problems if p.severity == ERROR]
     frame = parsed.frame
-    allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
+    allowed = ds.tree.subtree(user.unit) if user.role not in (S.ROLE_ADMIN, S.ROLE_DESK) else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
     owners = record_owners(ds, tab) if allowed is not None else {}
@@ -162,6 +162,9 @@ def append(
 
     wid = write_id or new_write_id()
     stamp = clock.stamp()
+    flow = workflow.check_write(ds, user, tab, frame, stamp)  # SPEC 7 steps; raises when refused
+    if flow is not None:
+        targets, stamp = defaultdict(list, flow.targets), flow.stamp
     header = tab.headers
     written: dict[str, int] = {}
     already = False
