@@ -396,7 +396,14 @@ def read_pass(
                                       fix="Đánh số thứ tự 1, 2, 3, ..."))
         ds_ = ds_[~bad_line.to_numpy()].reset_index(drop=True)
         proposer = ds_["dossier"].map(lambda c: timelines[c].unit)
-        ds_ = _scope_filter(S.HO_SO_DANH_SACH, ds_, proposer, allowed, known, problems, "Đơn vị đề nghị của hồ sơ")
+        empty: frozenset[str] = frozenset()
+        out_scope = np.array([p not in allowed.get(sh, empty) for p, sh in zip(proposer, ds_["_sheet"], strict=True)],
+                             dtype=bool)
+        problems.extend(_row_problems(ds_, out_scope, severity=ERROR, column="Mã hồ sơ", attr="dossier",
+                                      message="Đơn vị lập hồ sơ không thuộc phạm vi của bảng tính này; dòng này không "
+                                              "được tính.",
+                                      fix="Chuyển dòng sang bảng tính của đơn vị lập hồ sơ."))
+        ds_ = ds_[~out_scope].reset_index(drop=True)
         proposer = ds_["dossier"].map(lambda c: timelines[c].unit)
         outside = np.array([u not in tree.subtree(p) for u, p in zip(ds_["unit"], proposer, strict=True)], dtype=bool)
         problems.extend(_row_problems(ds_, outside, severity=ERROR, column="Mã đơn vị", attr="unit",

@@ -75,6 +75,9 @@ def _concerned_unit(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
         courses = ds.versions["KhoaHoc"]
         hit = courses[(courses["course"] == row["course"]) & courses["_winner"]]
         return str(hit["unit"].iloc[0]) if len(hit) else None
+    if tab.name == "HoSoDanhSach":  # a list row concerns its dossier's proposing unit (SPEC 7)
+        rec = workflow.dossier_record(ds, str(row["dossier"]))
+        return None if rec is None else str(rec["unit"])
     if tab.unit_attr:
         return str(row[tab.unit_attr])
     return None
