@@ -70,14 +70,22 @@ def added(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dic
     return out
 
 
-def entry(actor: str, page: str = "views/nhap_lieu.py") -> AppTest:
+def entry(actor: str, page: str = "views/nhap_lieu.py", *, tab: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["actor"] = actor
     at.run()
     assert not at.exception
-    at.switch_page(page).run()
+    at.switch_page(page)
+    if tab:
+        goto(at, tab, page)
+    at.run()
     assert not at.exception, at.exception
     return at
+
+
+def goto(at: AppTest, tab: str, page: str = "views/nhap_lieu.py") -> None:
+    """Select a tab of the page (only the selected tab is drawn), as a click on it does."""
+    at.session_state["f_tab_" + page.removeprefix("views/").removesuffix(".py")] = tab
 
 
 def untick_rows(at: AppTest, n: int) -> dict[int, str]:
@@ -189,7 +197,7 @@ def test_refused_write_outside_subtree_keeps_the_list_and_writes_nothing(src: Pa
     """An officer of Ba Bể pastes a decision's list with one person of another district: that
     row is refused, nothing is written, the pasted text stays; after fixing it, all is written."""
     before = rows_of(src, "KhenThuong")
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Khen thưởng")
     at.radio(key="f_kt_mode").set_value("Cả danh sách của một quyết định").run()
     at.text_input(key="f_kl_no").input("15/QĐ-LĐLĐ").run()
     at.date_input(key="f_kl_decided").set_value(date(2026, 11, 20)).run()
@@ -248,7 +256,7 @@ def test_voided_record_disappears_from_figures(src: Path) -> None:
                  & kh["unit"].map(units["level"]).eq(S.LEVEL_GRASSROOTS)]
     unit = str(counted["unit"].iloc[0])
     before = t1b(src)
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Lịch sử, hủy")
     at.text_input(key="hv_query").input(unit).run()
     pick = at.selectbox(key="hv_pick")
     assert unit in pick.options[0]
@@ -280,7 +288,7 @@ def _filled(rows: list[list[Any]]) -> bytes:
 
 def test_import_is_all_or_nothing(src: Path) -> None:
     before = rows_of(src, "KeHoach")
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Nhập từ tệp")
     assert at.selectbox(key="imp_tab").value == "KeHoach"
     good: list[list[Any]] = [[2026, "BABE001", "Có", "01/KH", "10/01/2026", "Có"], [2026, "BABE002", "x", None, None, "x"]]
     bad = [*good, ["hai nghìn", "BABE003", "Có", None, None, "Có"]]
@@ -346,7 +354,7 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
 
 
 def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Phong trào")
     # launch a movement, code made by the app
     at.text_input(key="f_pt_name").input("Lao động giỏi, lao động sáng tạo")
     at.date_input(key="f_pt_launched").set_value(date(2026, 3, 1))
@@ -358,6 +366,8 @@ def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
     new = pt[pt["movement"].str.startswith("PT2026-BABE-") & (pt["name"] == "Lao động giỏi, lao động sáng tạo")]
     assert len(new) == 1 and new["unit"].iloc[0] == "BABE"
     code = str(new["movement"].iloc[0])
+    assert "Phát động" not in [b.label for b in at.button]  # the saved record, read-only
+    at.button(key="pt_again").click().run()
     assert at.text_input(key="f_pt_name").value == ""  # cleared after success only
     # record its mid-term review: a new version, the other fields kept
     at.selectbox(key="pt_pick").set_value(code).run()
@@ -367,6 +377,8 @@ def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
     rec = load(SqliteStore(src)).frames["PhongTrao"].set_index("movement").loc[code]
     assert rec["mid_held"] == pd.Timestamp(2026, 7, 10) and rec["mid_due"] == pd.Timestamp(2026, 7, 15)
     # assign an officer, then end the assignment
+    goto(at, "Cán bộ")
+    at.run()
     at.text_input(key="f_cb_name").input("Hà Văn Tú")
     at.selectbox(key="f_cb_unit").set_value("BABE001")
     at.button[[b.label for b in at.button].index("Phân công")].click().run()

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import auth, data, forms
+from components import auth, data, dupes, forms
 from components.fmt import day
 from sheets import clock, importer, templates
 from sheets import schema as S
@@ -170,45 +170,42 @@ def plan_section(ds: Dataset, user: User) -> None:
 # --- Phong trào: launch, sơ kết, tổng kết --------------------------------------------------
 def movement_section(ds: Dataset, user: User) -> None:
     units = forms.writable_units(ds, user)
-    label = forms.unit_label(ds)
     st.subheader("Phát động phong trào")
-    with st.form("pt_form", clear_on_submit=False, border=True):
-        c1, c2 = st.columns([2, 1])
-        name = c1.text_input("Tên phong trào *", key="f_pt_name",
-                             placeholder="Ví dụ: Lao động giỏi, lao động sáng tạo")
-        code = c2.text_input("Mã phong trào", key="f_pt_code", help="Để trống: ứng dụng tự đặt mã.")
-        c3, c4 = st.columns([2, 1])
-        unit = c3.selectbox("Đơn vị phát động *", units, format_func=label, key="f_pt_unit")
-        audience = c4.selectbox("Đối tượng", [NONE, *S.AUDIENCES], key="f_pt_audience")
-        c5, c6, c7, c8 = st.columns(4)
-        st.session_state.setdefault("f_pt_launched", clock.today())
-        launched = c5.date_input("Ngày phát động *", key="f_pt_launched", format="DD/MM/YYYY")
-        end_year = c6.number_input("Năm kết thúc", min_value=2000, max_value=2100, value=None, step=1,
-                                   key="f_pt_end", help="Để trống: năm phát động.")
-        mid_due = c7.date_input("Hạn sơ kết", value=None, key="f_pt_mid_due", format="DD/MM/YYYY")
-        final_due = c8.date_input("Hạn tổng kết", value=None, key="f_pt_final_due", format="DD/MM/YYYY",
-                                  help="Để trống: 31/12 của năm kết thúc.")
-        submitted = st.form_submit_button("Phát động", type="primary")
-    if submitted:
-        launched_d = forms.date_or_none(launched)
-        inputs = dict(name=name, code=code, unit=unit, audience=audience, launched=launched_d,
-                      end_year=end_year, mid_due=mid_due, final_due=final_due)
-        scope = "pt:new"
-        p = forms.pending(scope, [inputs])
-        if not code.strip() and "code" not in p:
-            year = launched_d.year if launched_d else clock.today().year
-            p["code"] = forms.next_code(ds, "PhongTrao", f"PT{year}-{unit}-")
-        row = {
-            "movement": code.strip() or p["code"], "name": name, "unit": unit,
-            "audience": None if audience == NONE else audience, "launched": launched_d,
-            "end_year": int(end_year) if end_year else None,
-            "mid_due": forms.date_or_none(mid_due), "final_due": forms.date_or_none(final_due),
-        }
-        result = forms.save(scope, "PhongTrao", [row], user, write_id=p["id"])
-        if result is not None:
-            forms.clear("f_pt_")
-            forms.flash(forms.saved_message(result, f"Đã phát động phong trào «{name}» (mã {row['movement']})"))
-            st.rerun()
+    flow = forms.Flow("pt", tab="PhongTrao", user=user)
+    if not flow.saved():
+        with flow.form():
+            c1, c2 = st.columns([2, 1])
+            name = c1.text_input("Tên phong trào *", key=flow.k("name"),
+                                 placeholder="Ví dụ: Lao động giỏi, lao động sáng tạo")
+            code = c2.text_input("Mã phong trào", key=flow.k("code"), placeholder="Để trống: ứng dụng tự đặt mã")
+            c3, c4 = st.columns([2, 1])
+            unit = c3.selectbox("Đơn vị phát động *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+            audience = c4.selectbox("Đối tượng", [NONE, *S.AUDIENCES], key=flow.k("audience"))
+            c5, c6, c7, c8 = st.columns(4)
+            st.session_state.setdefault(flow.k("launched"), clock.today())
+            launched = c5.date_input("Ngày phát động *", key=flow.k("launched"), format="DD/MM/YYYY")
+            end_year = c6.number_input("Năm kết thúc", min_value=2000, max_value=2100, value=None, step=1,
+                                       key=flow.k("end"), placeholder="Năm phát động")
+            mid_due = c7.date_input("Hạn sơ kết", value=None, key=flow.k("mid_due"), format="DD/MM/YYYY")
+            final_due = c8.date_input("Hạn tổng kết", value=None, key=flow.k("final_due"), format="DD/MM/YYYY",
+                                      help="Để trống: 31/12 của năm kết thúc.")
+            submitted = flow.submit("Phát động")
+        if submitted:
+            launched_d = forms.date_or_none(launched)
+            p = flow.pending(dict(name=name, code=code, unit=unit, audience=audience, launched=launched_d,
+                                  end_year=end_year, mid_due=mid_due, final_due=final_due))
+            if not code.strip() and "code" not in p:
+                year = launched_d.year if launched_d else clock.today().year
+                p["code"] = forms.next_code(ds, "PhongTrao", f"PT{year}-{unit}-")
+            row = {
+                "movement": code.strip() or p["code"], "name": name, "unit": unit,
+                "audience": None if audience == NONE else audience, "launched": launched_d,
+                "end_year": int(end_year) if end_year else None,
+                "mid_due": forms.date_or_none(mid_due), "final_due": forms.date_or_none(final_due),
+            }
+            flow.save([row], what=f"Đã phát động phong trào «{name}» (mã {row['movement']})",
+                      similar=dupes.movement(ds, row), write_id=p["id"])
+        flow.prompt()
 
     st.subheader("Sơ kết, tổng kết")
     cur = forms.records_for(ds, user, "PhongTrao")
@@ -461,21 +458,12 @@ def render() -> None:
     if data.is_demo():
         st.info("Dữ liệu minh họa — mọi thay đổi chỉ ghi vào bản minh họa.", icon=":material/science:")
     forms.show_flash()
-    t_plan, t_mv, t_kt, t_cb, t_imp, t_hist = st.tabs(
-        ["Kế hoạch năm", "Phong trào", "Khen thưởng", "Cán bộ", "Nhập từ tệp", "Lịch sử, hủy"]
-    )
-    with t_plan:
-        plan_section(ds, user)
-    with t_mv:
-        movement_section(ds, user)
-    with t_kt:
-        award_section(ds, user)
-    with t_cb:
-        officer_section(ds, user)
-    with t_imp:
-        import_section(ds, user)
-    with t_hist:
-        history_section(ds, user)
+    sections = {"Kế hoạch năm": plan_section, "Phong trào": movement_section, "Khen thưởng": award_section,
+                "Cán bộ": officer_section, "Nhập từ tệp": import_section, "Lịch sử, hủy": history_section}
+    for tab, draw in zip(forms.tabs("nhap_lieu", list(sections)), sections.values(), strict=True):
+        with tab:
+            if forms.is_open(tab):
+                draw(ds, user)
 
 
 render()
