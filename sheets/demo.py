@@ -1238,6 +1238,9 @@ class _Builder:
                 rows = self.rows.get(sheet, {}).get(t.name, [])
                 header: list[Cell] = list(_headers(owner, t))
                 width = len(header)
+                if t is S.KHEN_THUONG:  # awards entered directly carry no Mã hồ sơ: blank there
+                    at = t.headers.index("Mã hồ sơ")
+                    rows = [r if len(r) == width else [*r[:at], None, *r[at:]] for r in rows]
                 for r in rows:
                     if len(r) != width:
                         raise AssertionError(f"{sheet}/{t.name}: row of {len(r)} cells under {width} headers")

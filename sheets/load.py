@@ -538,6 +538,9 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
     versions["DiemDanh"], current = resolve(S.DIEM_DANH, dd, problems)
     frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
 
+    from sheets.workflow import read_pass  # SPEC 7: MauIn, DangKy, HoSo, HoSoDanhSach; dossier awards
+
+    read_pass(stacked, frames, versions, tree, allowed, registry, problems)
     _check_awards(frames["KhenThuong"], problems)
     order = {r.name: i for i, r in enumerate(reads)}
     tab_order = {t.name: i for i, t in enumerate(S.ALL_TABS)}

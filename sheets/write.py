@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from sheets import clock, reminders
+from sheets import clock, reminders, workflow
 from sheets import schema as S
 from sheets.errors import PartialWriteError, PermissionDenied, ValidationError, WriteError
 from sheets.load import Dataset, User, load
@@ -61,7 +61,7 @@ def can_write_tab(user: User, tab: str) -> bool:
         return reminders.may_remind(user)
     if user.role == S.ROLE_ADMIN:
         return True
-    if user.role == S.ROLE_OFFICER:
+    if user.role in (S.ROLE_OFFICER, S.ROLE_DESK):
         return tab in {t.name for t in S.DATA_TABS}
     if user.role == S.ROLE_TRAINER:
         return tab in ("KhoaHoc", "DiemDanh")
@@ -88,6 +88,9 @@ def _concerned_unit(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
         courses = ds.versions["KhoaHoc"]
         hit = courses[(courses["course"] == row["course"]) & courses["_winner"]]
         return str(hit["unit"].iloc[0]) if len(hit) else None
+    if tab.name == "HoSoDanhSach":  # a list row concerns its dossier's proposing unit (SPEC 7)
+        rec = workflow.dossier_record(ds, str(row["dossier"]))
+        return None if rec is None else str(rec["unit"])
     if tab.unit_attr:
         return str(row[tab.unit_attr])
     return None
@@ -165,7 +168,7 @@ def append(
     moves: list[tuple[str, dict[str, Any]]] = []  # (old home spreadsheet, void row) of records moved
     if tab.name == "NhacViec" and len(frame):
         reminders.check_write(ds, user, frame)
-    allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
+    allowed = ds.tree.subtree(user.unit) if user.role not in (S.ROLE_ADMIN, S.ROLE_DESK) else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
     owners = record_owners(ds, tab) if allowed is not None else {}
@@ -250,6 +253,9 @@ def append(
 
     wid = write_id or new_write_id()
     stamp = clock.stamp()
+    flow = workflow.check_write(ds, user, tab, frame, stamp)  # SPEC 7 steps; raises when refused
+    if flow is not None:
+        targets, stamp = defaultdict(list, flow.targets), flow.stamp
     header = tab.headers
     written: dict[str, int] = {}
     added = 0
