@@ -208,7 +208,9 @@ def append(
                 f"và các đơn vị trực thuộc; «{unit}» nằm ngoài phạm vi đó."
             )
         home = ds.home_sheet(unit)
-        if _coded(tab) and ds.homes is not None:
+        # dossier tabs keep their versions in two spreadsheets by design: SPEC 7's steps,
+        # checked in sheets.workflow, decide who may write them
+        if _coded(tab) and ds.homes is not None and HOME in ds.versions[tab.name].columns:
             # the row is a version of the record (code, H of its unit); other live records of the
             # code are moved here (voided under their H) when the actor may write them (SPEC 3.3)
             key = tab.key_attrs[0]
