@@ -1,0 +1,130 @@
+"""Incremental reload equals a full load at the same clock (fixture, messy twin, demo ×1 and
+×10), after writes to two spreadsheets, a spreadsheet that disappears and one that becomes
+unreadable; and over the Google Sheets fake an unchanged refresh costs one request, a refresh
+after one spreadsheet's edit two."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from sheets import clock
+from sheets.copy import copy_store
+from sheets.incremental import Loader
+from sheets.load import Dataset, load
+from sheets.sources import build_demo_store
+from sheets.stores.base import Store
+from sheets.stores.memory import MemoryStore
+from sheets.stores.sqlite import SqliteStore
+from sheets.write import append
+from tests import fixtures as F
+from tests.test_contract import gsheets_for
+
+
+def assert_same(a: Dataset, b: Dataset) -> None:
+    """Every part of a Dataset but its load time."""
+    assert a.sheets == b.sheets
+    assert [p.as_dict() for p in a.problems] == [p.as_dict() for p in b.problems]
+    assert a.frames.keys() == b.frames.keys() and a.versions.keys() == b.versions.keys()
+    for k in a.frames:
+        pd.testing.assert_frame_equal(a.frames[k], b.frames[k], check_exact=True)
+        pd.testing.assert_frame_equal(a.versions[k], b.versions[k], check_exact=True)
+    assert a.users == b.users and a.own_sheet == b.own_sheet and a.sheet_errors == b.sheet_errors
+    assert a.sheet_urls == b.sheet_urls and a.tab_gids == b.tab_gids and a.col_index == b.col_index
+    assert a.tree.parent == b.tree.parent
+
+
+def _kehoach(unit: str, note: str) -> list[dict[str, object]]:
+    return [{"Năm": 2025, "Mã đơn vị": unit, "Có kế hoạch": "Có", "Đã phát động": "Có", "Ghi chú": note}]
+
+
+def _walk(store: Store, writes: list[tuple[str, str]]) -> Loader:
+    """Load incrementally, write, and compare with a full load after every step."""
+    loader = Loader(store)
+    assert_same(loader.load(), load(store))
+    assert_same(loader.load(), load(store))  # nothing changed: everything kept
+    assert loader.stats.read == []
+    ds = load(store)
+    for unit, actor in writes:  # one write each into two different home spreadsheets
+        res = append(store, "KeHoach", _kehoach(unit, "incremental"), actor, dataset=ds)
+        assert len(res.sheets) == 1
+        again = loader.load()
+        assert loader.stats.read == list(res.sheets)  # only the spreadsheet written is read again
+        ds = load(store)
+        assert_same(again, ds)
+    return loader
+
+
+def test_fixture_and_messy_twin(tmp_path: Path) -> None:
+    clock.set_now("2025-12-31T09:00:00")
+    for i, sheets in enumerate([F.province(), F.messy(F.province())]):
+        store = SqliteStore(tmp_path / f"{i}.sqlite")
+        copy_store(MemoryStore(sheets), store)
+        ds = load(store)
+        a, b = ds.home_sheet("C6"), ds.home_sheet("BK")
+        assert a != b
+        _walk(store, [("C6", "h1@x.vn"), ("BK", "admin@x.vn") if "admin@x.vn" in ds.users else ("C6", "h1@x.vn")])
+
+
+def test_registry_edit_disappearing_and_unreadable_spreadsheets(tmp_path: Path) -> None:
+    clock.set_now("2025-12-31T09:00:00")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    loader = Loader(gs)
+    assert_same(loader.load(), load(gs))
+    linked = [k for k in fake.spreadsheets if k != "REGISTRY"]
+    assert linked
+    fake.set_shared(linked[0], False)  # becomes unreadable
+    gs.invalidate(None)
+    assert_same(loader.load(), load(gs))
+    assert linked[0] in loader.stats.read
+    fake.set_shared(linked[0], True)  # shared again: read again, the error gone
+    back = loader.load()
+    assert_same(back, load(gs))
+    assert linked[0] in loader.stats.read and linked[0] not in back.sheet_errors
+    fake.remove_spreadsheet(linked[0])  # disappears
+    gs.invalidate(None)
+    gone = loader.load()
+    assert_same(gone, load(gs))
+    assert linked[0] in gone.sheet_errors
+
+
+@pytest.mark.parametrize("scale", [1.0, pytest.param(10.0, marks=pytest.mark.slow)])
+def test_demo(scale: float, tmp_path: Path, demo_store: Path) -> None:
+    if scale == 1.0:
+        store: Store = SqliteStore(tmp_path / "d.sqlite")
+        copy_store(SqliteStore(demo_store), store)
+    else:
+        store = build_demo_store(tmp_path / "d10.sqlite", scale=scale)
+    ds = load(store)
+    officer = next(u for u in ds.users.values() if u.role == "Cán bộ cấp trên cơ sở")
+    mine = [c for c in ds.tree.subtree(officer.unit) if ds.home_sheet(c) != ds.registry]
+    admin = next(u for u in ds.users.values() if u.role == "Quản trị")
+    reg_unit = next(c for c in ds.tree.parent if ds.home_sheet(c) == ds.registry)
+    _walk(store, [(mine[0], officer.email), (reg_unit, admin.email)])
+
+
+def test_request_counts_over_the_fake() -> None:
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    loader = Loader(gs)
+    loader.load()
+    fake.reset_counts()
+    assert loader.changed() is False
+    loader.load()
+    assert fake.requests_total == 1, fake.counts  # one files.list, nothing read
+    ds = load(gs)
+    fake.reset_counts()
+    res = append(gs, "KeHoach", _kehoach("C6", "x"), "h1@x.vn", dataset=ds)
+    written = next(iter(res.sheets))
+    fake.reset_counts()
+    assert loader.changed() is True
+    again = loader.load()
+    assert fake.requests_total == 2, fake.counts  # files.list + that spreadsheet's one read
+    assert fake.counts["drive.list"] == 1 and loader.stats.read == [written]
+    assert_same(again, load(gs))
