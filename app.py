@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, forms
+from components import auth, chrome, forms
 
 st.set_page_config(page_title="TĐKT tracker", page_icon="🏅", layout="wide")
 
@@ -17,6 +17,7 @@ READ = [
     st.Page("views/dien_hinh.py", title="Điển hình", icon=":material/star:", url_path="dien-hinh"),
     st.Page("views/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
     st.Page("views/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
+    st.Page("views/don_doc.py", title="Đôn đốc", icon=":material/campaign:", url_path="don-doc"),
 ]
 GROUPS = {
     auth.READ: READ,
@@ -27,9 +28,26 @@ GROUPS = {
     auth.LOGIN: [st.Page(auth.login_page, title="Đăng nhập", icon=":material/login:", url_path="dang-nhap")],
     auth.SETUP: [st.Page(auth.setup_page, title="Cần cấu hình đăng nhập", icon=":material/build:", url_path="cau-hinh")],
 }
+GATES = (auth.DENIED, auth.LOGIN, auth.SETUP)  # pages of a session without a role: never stood in for
 
-forms.keep_form_state()  # what people typed survives a visit to another page
-session = auth.current_session()
-pages = [p for group in auth.page_groups(session) for p in GROUPS[group]]
-auth.sidebar(session)
-st.navigation(pages).run()
+
+def slug(page: st.Page) -> str:
+    """A page's address (the default page's own is "" once registered as default)."""
+    return page.url_path or "tong-quan"
+
+
+def main() -> None:
+    forms.keep_form_state()  # what people typed survives a visit to another page
+    session = auth.current_session()
+    pages = [p for group in auth.page_groups(session) for p in GROUPS[group]]
+    # a deep link to a page this session may not open explains why (no "Page not found" modal)
+    mine = {p.title for p in pages}
+    reason = chrome.not_allowed_reason(session)
+    others = [st.Page(chrome.not_allowed_page(p.title, reason), title=p.title, icon=p.icon, url_path=slug(p))
+              for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
+    chrome.install(hidden_paths=[slug(p) for p in others])
+    auth.sidebar(session)
+    st.navigation(pages + others).run()
+
+
+chrome.guard(main)

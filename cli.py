@@ -1,13 +1,27 @@
-"""`tdkt`: indicators, copy between sources, templates, demo data (SPEC 4.1)."""
+"""`tdkt`: indicators, copy between sources, templates, demo data (SPEC 4.1).
+
+How to add a subcommand (keep it to these steps, so merges stay easy):
+
+1. Write ``cmd_NAME(args) -> int`` below. Open data with ``_load_registry(args.source, args)``
+   (a source that is not a registry is refused with a one-line message); raise ``ArgError``
+   (or a ``TdktError``) with a Vietnamese sentence for bad input: ``main`` prints it on one
+   line and exits 2. Print results to stdout; return 0 (or 1 when the work is incomplete).
+2. Register it in ``build_parser`` with ``sub.add_parser("name", help=...)`` and give EVERY
+   option a ``help=`` text (tests/test_cli.py checks). Call ``s.set_defaults(func=cmd_NAME)``.
+3. Nothing else: the global options (``--today``, ``--credentials``) are added to every
+   subcommand by ``_add_global_options`` so they work before or after it, and an option with
+   ``dest="year"`` is checked by ``_check_year`` (2020 … this year + 1) for every subcommand.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sheets import clock
 from sheets.errors import TdktError
@@ -20,6 +34,47 @@ class ArgError(Exception):
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
         raise ArgError(message)
+
+
+FIRST_YEAR = 2020  # Kế hoạch 48 starts in 2020
+
+
+def _check_year(year: int) -> None:
+    last = clock.today().year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise ArgError(f"năm {year} nằm ngoài khoảng {FIRST_YEAR}–{last} (Kế hoạch 48 bắt đầu từ năm 2020)")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text.replace(",", "."))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"«{text}» không phải là số") from exc
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"hệ số phải lớn hơn 0 (nhận «{text}»)")
+    return value
+
+
+def _load_registry(spec: str, args: argparse.Namespace, *, need_root: bool = True) -> Any:
+    """Open and load a source; refuse one that is not a registry (an unreadable file, no
+    DonVi tab, or, with ``need_root``, no unit of level Tỉnh) instead of printing zeros."""
+    from sheets.errors import SourceError
+    from sheets.load import load
+    from sheets.sources import open_source
+    from sheets.text import fold
+
+    ds = load(open_source(spec, credentials=args.credentials))
+    error = ds.sheet_errors.get(ds.registry)
+    if error:
+        raise SourceError(f"không đọc được nguồn «{spec}»: {error}")
+    tabs = {fold(tab) for sheet, tab, _ in ds.col_index if sheet == ds.registry}
+    if fold("DonVi") not in tabs:
+        raise SourceError(f"nguồn «{spec}» không phải bảng tính đăng ký: không có trang DonVi "
+                          "(tạo sổ tính mẫu bằng «tdkt template»)")
+    if need_root and ds.tree.root is None:
+        raise SourceError(f"nguồn «{spec}» chưa có đơn vị cấp «Tỉnh» hợp lệ trong trang DonVi "
+                          "(xem «tdkt problems --source …»)")
+    return ds
 
 
 def _date(text: str) -> date:
@@ -35,11 +90,8 @@ def _fmt_pct(p: float | None) -> str:
 
 def cmd_indicators(args: argparse.Namespace) -> int:
     from indicators.core import SHORT, compute
-    from sheets.load import load
-    from sheets.sources import open_source
 
-    store = open_source(args.source, credentials=args.credentials)
-    ds = load(store)
+    ds = _load_registry(args.source, args)
     as_of = args.as_of or clock.today()
     if args.unit:
         unit = args.unit.strip().upper()
@@ -76,19 +128,27 @@ def _period(text: str) -> str:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """A 6-month or annual report as .docx or .xlsx (figures as ``tdkt indicators``)."""
-    from reports.build import build_report
-    from sheets.load import load
-    from sheets.sources import open_source
+    """A 6-month or annual report as .docx or .xlsx (figures as ``tdkt indicators``).
+
+    ``--out`` a file, or a folder (ending in /) where the file is named after the report, its
+    as-of date included; ``--annex`` also writes the full lists beside it (…-danh-sach.xlsx)."""
+    from reports.build import ReportError, build_report, check_year
 
     out = Path(args.out)
-    if out.suffix.lower() not in (".docx", ".xlsx"):
-        raise ArgError(f"tệp kết quả «{args.out}» phải có đuôi .docx hoặc .xlsx")
-    ds = load(open_source(args.source, credentials=args.credentials))
+    folder = args.out.endswith(("/", "\\")) or out.is_dir()
+    if not folder and out.suffix.lower() not in (".docx", ".xlsx"):
+        raise ArgError(f"tệp kết quả «{args.out}» phải có đuôi .docx hoặc .xlsx (hoặc là một thư mục, kết thúc bằng /)")
+    try:
+        check_year(args.year)
+    except ReportError as exc:
+        raise ArgError(str(exc)) from None
+    ds = _load_registry(args.source, args)
     unit = args.unit.strip().upper() if args.unit else None
     if unit is not None and unit not in ds.tree:
         raise ArgError(f"không có đơn vị «{args.unit}» trong DonVi")
     report = build_report(ds, unit, args.year, args.period, args.as_of)
+    if folder:
+        out = out / f"{report.file_stem}.docx"
     if out.suffix.lower() == ".docx":
         from reports.docx_report import to_docx
 
@@ -100,8 +160,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     if out.parent != Path(""):
         out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
+    if not report.has_data:
+        print(f"tdkt: cảnh báo: chưa có số liệu {report.period_label} của {report.unit_name}; báo cáo chỉ ghi "
+              "nhận việc chưa có số liệu.", file=sys.stderr)
     print(f"Đã lập báo cáo {report.period_label} của {report.unit_name} "
-          f"(tính đến {report.as_of:%d/%m/%Y}): {out}")
+          f"(số liệu đến {report.end:%d/%m/%Y}, khen thưởng theo quyết định đến {report.as_of:%d/%m/%Y}): {out}")
+    if args.annex and report.annex:
+        from reports.xlsx_report import to_annex_xlsx
+
+        annex = out.with_name(f"{out.stem}-danh-sach.xlsx")
+        annex.write_bytes(to_annex_xlsx(report))
+        print(f"Danh sách chi tiết (không gửi kèm báo cáo): {annex}")
     return 0
 
 
@@ -109,6 +178,8 @@ def cmd_copy(args: argparse.Namespace) -> int:
     from sheets.copy import copy_store
     from sheets.sources import open_source
 
+    if _same_source(args.src, args.dst):
+        raise ArgError(f"nguồn «{args.src}» và đích «{args.dst}» là một: không chép dữ liệu lên chính nó")
     src = open_source(args.src, credentials=args.credentials)
     dst = open_source(args.dst, credentials=args.credentials, create=True)
     report = copy_store(src, dst)
@@ -147,17 +218,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_problems(args: argparse.Namespace) -> int:
-    from sheets.load import load
-    from sheets.sources import open_source
+def _same_source(a: str, b: str) -> bool:
+    """Whether two source specs name the same store (demo is its SQLite file; xlsx: is the
+    registry's folder, since a copy writes every workbook in it)."""
+    from sheets.sources import demo_path
 
-    ds = load(open_source(args.source, credentials=args.credentials))
+    def ident(spec: str) -> tuple[str, str]:
+        spec = spec.strip()
+        if spec == "demo":
+            return ("sqlite", str(demo_path().resolve()))
+        kind, _, rest = spec.partition(":")
+        if kind == "sqlite" and rest:
+            return ("sqlite", str(Path(rest).resolve()))
+        if kind == "xlsx" and rest:
+            p = Path(rest)
+            folder = p if p.is_dir() or not p.suffix else p.parent
+            return ("xlsx", str(folder.resolve()))
+        if kind == "gsheets" and rest:
+            from sheets.stores.gsheets import spreadsheet_key
+
+            return ("gsheets", spreadsheet_key(rest) or rest)
+        return (kind, spec)
+
+    return ident(a) == ident(b)
+
+
+def _where(p: Any) -> str:
+    """Spreadsheet › tab › row › column, leaving out what a problem does not have."""
+    parts = [p.spreadsheet, p.tab, f"dòng {p.row}" if p.row is not None else "", p.column or ""]
+    return " › ".join(x for x in parts if x)
+
+
+def cmd_problems(args: argparse.Namespace) -> int:
+    ds = _load_registry(args.source, args, need_root=False)
     if args.format == "json":
         print(json.dumps([p.as_dict() for p in ds.problems], ensure_ascii=False))
         return 0
+    if not ds.problems:
+        print("Không có vấn đề dữ liệu nào.")
     for p in ds.problems:
-        where = f"{p.spreadsheet} › {p.tab} › dòng {p.row}" + (f" › {p.column}" if p.column else "")
-        print(f"[{'Lỗi' if p.severity == 'error' else 'Cảnh báo'}] {where}: «{p.value}» — {p.message} Cách sửa: {p.fix}")
+        where = _where(p)
+        value = f"«{p.value}» — " if p.value not in (None, "") else ""
+        print(f"[{'Lỗi' if p.severity == 'error' else 'Cảnh báo'}] {where}: {value}{p.message} Cách sửa: {p.fix}")
     return 0
 
 
@@ -176,44 +278,66 @@ def cmd_setup_sheets(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_global_options(p: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
+    """Options valid before or after the subcommand. In a subcommand they default to
+    SUPPRESS, so a value given before the subcommand is not reset by the subparser."""
+    default = argparse.SUPPRESS if in_subcommand else None
+    if "--today" not in p._option_string_actions:
+        p.add_argument("--today", type=_date, default=default,
+                       help="đặt ngày hôm nay (giờ Việt Nam, YYYY-MM-DD) cho lần chạy này")
+    if "--credentials" not in p._option_string_actions:
+        p.add_argument("--credentials", default=default,
+                       help="tệp khóa JSON của tài khoản dịch vụ Google (cho gsheets:); "
+                            "thắng khóa trong .streamlit/secrets.toml")
+
+
+SOURCE_HELP = ("nguồn dữ liệu: demo, sqlite:ĐƯỜNG_DẪN, xlsx:ĐƯỜNG_DẪN (sổ tính đăng ký) "
+               "hoặc gsheets:KHÓA_HOẶC_URL")
+YEAR_HELP = "năm cần tính (từ 2020 đến năm sau năm nay)"
+AS_OF_HELP = "tính đến ngày YYYY-MM-DD (mặc định: hôm nay)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="tdkt", description="TĐKT tracker: chỉ tiêu thi đua, khen thưởng")
-    p.add_argument("--today", type=_date, help="đặt ngày hôm nay (giờ Việt Nam) cho lần chạy này")
-    p.add_argument("--credentials", help="tệp khóa tài khoản dịch vụ Google (cho gsheets:)")
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = _Parser(prog="tdkt", description="TĐKT tracker: chỉ tiêu thi đua, khen thưởng (Kế hoạch 48/KH-LĐLĐ)",
+                epilog="Tùy chọn chung (--today, --credentials) đặt được trước hoặc sau lệnh con. "
+                       "Xem «tdkt LỆNH --help» cho từng lệnh.")
+    _add_global_options(p, in_subcommand=False)
+    sub = p.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     s = sub.add_parser("indicators", help="tính các chỉ tiêu")
-    s.add_argument("--source", required=True)
-    s.add_argument("--year", type=int, required=True)
-    s.add_argument("--as-of", type=_date, dest="as_of")
-    s.add_argument("--unit")
-    s.add_argument("--format", choices=["json", "table"], default="table")
+    s.add_argument("--source", required=True, help=SOURCE_HELP)
+    s.add_argument("--year", type=int, required=True, help=YEAR_HELP)
+    s.add_argument("--as-of", type=_date, dest="as_of", help=AS_OF_HELP)
+    s.add_argument("--unit", help="mã đơn vị: chỉ tính cho đơn vị đó và cấp dưới (mặc định toàn tỉnh)")
+    s.add_argument("--format", choices=["json", "table"], default="table", help="json (SPEC 4.1) hoặc bảng")
     s.set_defaults(func=cmd_indicators)
 
     s = sub.add_parser("report", help="lập báo cáo 6 tháng hoặc năm (.docx, .xlsx)")
-    s.add_argument("--source", required=True)
+    s.add_argument("--source", required=True, help=SOURCE_HELP)
     s.add_argument("--unit", help="mã đơn vị (tỉnh hoặc công đoàn cấp trên cơ sở); mặc định toàn tỉnh")
-    s.add_argument("--year", type=int, required=True)
+    s.add_argument("--year", type=int, required=True, help=YEAR_HELP)
     s.add_argument("--period", required=True, type=_period, help="«6 tháng» hoặc «Năm»")
-    s.add_argument("--as-of", type=_date, dest="as_of")
-    s.add_argument("--out", required=True, help="tệp .docx hoặc .xlsx")
+    s.add_argument("--as-of", type=_date, dest="as_of", help=AS_OF_HELP)
+    s.add_argument("--out", required=True, help="tệp .docx hoặc .xlsx, hoặc thư mục (kết thúc bằng /)")
+    s.add_argument("--annex", action="store_true", help="ghi thêm bảng tính danh sách chi tiết bên cạnh")
     s.set_defaults(func=cmd_report)
 
-    s = sub.add_parser("copy", help="chép dữ liệu giữa các nguồn")
-    s.add_argument("--from", dest="src", required=True)
-    s.add_argument("--to", dest="dst", required=True)
+    s = sub.add_parser("copy", help="chép nguyên trạng dữ liệu giữa các nguồn (sao lưu, chuyển)")
+    s.add_argument("--from", dest="src", required=True, help="nguồn: " + SOURCE_HELP)
+    s.add_argument("--to", dest="dst", required=True,
+                   help="đích (khác nguồn): sqlite:TỆP, xlsx:THƯ_MỤC hoặc gsheets:KHÓA (bảng tính đã chia sẻ)")
     s.set_defaults(func=cmd_copy)
 
     s = sub.add_parser("template", help="tạo sổ tính mẫu trống")
-    s.add_argument("--out", required=True)
+    s.add_argument("--out", required=True, help="thư mục ghi registry.xlsx và sổ tính các đơn vị")
     s.add_argument("--units", nargs="*", help="mã các đơn vị có sổ tính riêng")
     s.set_defaults(func=cmd_template)
 
     s = sub.add_parser("demo", help="tạo lại dữ liệu minh họa")
-    s.add_argument("--out")
-    s.add_argument("--scale", type=float, default=1.0)
-    s.add_argument("--seed", type=int, default=2020)
-    s.add_argument("--if-missing", action="store_true")
+    s.add_argument("--out", help="tệp SQLite (mặc định data/demo.sqlite hoặc TDKT_DEMO_PATH)")
+    s.add_argument("--scale", type=_positive, default=1.0, help="hệ số cỡ tỉnh, lớn hơn 0 (mặc định 1)")
+    s.add_argument("--seed", type=int, default=2020, help="hạt giống ngẫu nhiên (cùng hạt, cùng dữ liệu)")
+    s.add_argument("--if-missing", action="store_true", help="chỉ tạo khi tệp chưa có")
     s.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("setup-sheets", help="chuẩn bị bảng tính Google: trang, tiêu đề, danh sách chọn")
@@ -221,20 +345,37 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sheet", action="append", help="bảng tính cần chuẩn bị (mặc định: bảng tính đăng ký)")
     s.set_defaults(func=cmd_setup_sheets)
 
-    s = sub.add_parser("problems", help="liệt kê vấn đề dữ liệu")
-    s.add_argument("--source", required=True)
-    s.add_argument("--format", choices=["json", "text"], default="text")
+    s = sub.add_parser("problems", help="liệt kê vấn đề dữ liệu, có cách sửa")
+    s.add_argument("--source", required=True, help=SOURCE_HELP)
+    s.add_argument("--format", choices=["json", "text"], default="text", help="text (mỗi vấn đề một dòng) hoặc json")
     s.set_defaults(func=cmd_problems)
+
+    for subparser in sub.choices.values():  # also the subcommands added above by others
+        _add_global_options(subparser, in_subcommand=True)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `tdkt` alone: the usage and the list of subcommands
+        parser.print_help()
+        return 2
     try:
         args = parser.parse_args(argv)
+        if getattr(args, "func", None) is None:
+            raise ArgError("thiếu LỆNH (xem «tdkt --help»)")
         if args.today:
             clock.set_now(args.today)
-        return int(args.func(args))
+        if getattr(args, "year", None) is not None:
+            _check_year(args.year)
+        code = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the handler below
+        return code
+    except BrokenPipeError:  # `tdkt problems | head`: the reader has all it wanted
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+        return 0
     except ArgError as exc:
         print(f"tdkt: lỗi tham số: {exc}", file=sys.stderr)
         return 2

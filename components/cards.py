@@ -11,6 +11,7 @@ from components.fmt import day, num, pct
 from components.tables import show_frame
 from indicators.core import NAMES, SHORT, Indicator, Results
 from indicators.dashboard import FollowUp
+from indicators.followup import SLUGS, TOPIC_OF_ITEM
 
 # what each indicator counts, for "7/8 đơn vị"
 UNIT_WORD = {
@@ -131,4 +132,8 @@ def follow_up_item(item: FollowUp, *, key: str) -> None:
             st.caption(item.note)
         with st.expander("Xem danh sách"):
             show_frame(item.frame, key=f"{key}-{item.key}-table", height=260)
+        topic = TOPIC_OF_ITEM.get(item.key)
+        if topic is not None:  # the reminder list of that topic, preselected
+            st.page_link("views/don_doc.py", label="Mở danh sách đôn đốc", icon=":material/campaign:",
+                         query_params={"chu_de": SLUGS[topic]})
         st.page_link(page, label=f"Mở trang {title}", icon=":material/arrow_forward:")

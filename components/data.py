@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
+import time
 from datetime import date
 from typing import Any
 
@@ -11,12 +14,32 @@ import streamlit as st
 
 from indicators.core import Results, compute, restrict, scope_counts
 from indicators.dashboard import compare_units, trend_rows_frame, years_until
+from sheets.errors import TdktError
 from sheets.gcpause import freeze_long_lived
-from sheets.load import Dataset, load
+from sheets.incremental import Loader
+from sheets.load import Dataset
 from sheets.sources import open_source
 from sheets.stores.base import Store
 
 DEFAULT_TTL = 300
+
+
+RETRY_PARTIAL = 30  # seconds a load with unreadable spreadsheets is kept before reading again
+
+
+class RegistryUnreadable(TdktError):
+    """The registry could not be read: nobody's role is known (never "not registered")."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _plain_reason(text: str) -> str:
+    """A store's reason without server paths (those stay in the log)."""
+    import re
+
+    return re.sub(r"(/[\w.+-]+){2,}", "…", text)[:300]
 
 
 def source_spec() -> str:
@@ -52,46 +75,131 @@ def get_store() -> Store:
     return _store(source_spec())
 
 
-# Bumped by writes and "Làm mới"; part of every cache key, shared by all sessions.
-_GLOBAL_GEN = [0]
+# How often a viewer's rerun asks the store whether anything changed (one cheap call: a
+# version query in SQLite/PostgreSQL, one Drive files.list for Google Sheets). A write and
+# "Làm mới" ask at once.
+POLL_SECONDS = 1.0
+POLL_SECONDS_GSHEETS = 10.0
 
 
-# The dataset is shared by every viewer and never mutated, so it is cached as a resource
-# (no per-rerun copy); the generation key is bumped by writes and "Làm mới".
-@st.cache_resource(show_spinner="Đang đọc dữ liệu…", ttl=DEFAULT_TTL, max_entries=4)
-def _dataset(spec: str, generation: int) -> Dataset:
-    ds = load(_store(spec))
-    freeze_long_lived()  # a rerun then never pays a full collection over the Dataset
+def _load_dataset(loader: Loader) -> Dataset:
+    """One (incremental) load; a seam for tests."""
+    return loader.load()
+
+
+class _Live:
+    """This process's view of the store: the last Dataset and its generation. The generation
+    comes from the store's change tokens, so every app server over one store moves to the same
+    data after a write, whichever server took it (SPEC 5; README, several servers)."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.loader = Loader(_store(spec))
+        self.poll = POLL_SECONDS_GSHEETS if spec.startswith("gsheets:") else POLL_SECONDS
+        self.lock = threading.Lock()
+        self.ds: Dataset | None = None
+        self.gen = ""
+        self.epoch = 0  # bumped by "Làm mới", which reads everything again
+        self.checked = 0.0
+        self.loaded = 0.0
+
+    def _load(self) -> None:
+        ds = _load_dataset(self.loader)
+        if ds.registry in ds.sheet_errors:  # raised, so not kept: the next run reads again
+            self.loader.forget()
+            self.loader.store.invalidate(None)
+            self.ds = None
+            raise RegistryUnreadable(_plain_reason(ds.sheet_errors[ds.registry]))
+        self.ds = ds
+        freeze_long_lived()  # a rerun then never pays a full collection over the Dataset
+        token = self.loader.token()
+        if token is None:  # the store cannot tell what changed: a new generation per load
+            self.epoch += 1
+            token = "load"
+        self.gen = f"{self.epoch}:" + hashlib.blake2b(token.encode(), digest_size=12).hexdigest()
+        self.loaded = self.checked = time.monotonic()
+
+    def get(self, *, check_now: bool = False) -> tuple[str, Dataset]:
+        now = time.monotonic()
+        if self.ds is not None and not check_now and now - self.checked < self.poll:
+            return self.gen, self.ds
+        with self.lock:
+            if self.ds is None:
+                self._load()
+            elif check_now or time.monotonic() - self.checked >= self.poll:
+                changed = self.loader.changed()
+                age = time.monotonic() - self.loaded
+                # some spreadsheets could not be read: try again soon rather than after the TTL
+                retry = bool(self.ds.sheet_errors) and age >= RETRY_PARTIAL
+                if changed or retry or (changed is None and age >= DEFAULT_TTL):
+                    self._load()
+                self.checked = time.monotonic()
+            assert self.ds is not None
+            return self.gen, self.ds
+
+    def refresh(self) -> None:
+        with self.lock:
+            self.loader.forget()
+            self.loader.store.invalidate(None)
+            self.epoch += 1
+            self._load()
+
+
+@st.cache_resource(show_spinner="Đang đọc dữ liệu…")
+def _live(spec: str) -> _Live:
+    return _Live(spec)
+
+
+# Datasets by generation, for cache entries keyed by one: the live one, and the one before
+# (a viewer's rerun that began before a reload still finds its data).
+_BY_GEN: dict[tuple[str, str], Dataset] = {}
+
+
+def _current() -> tuple[str, Dataset]:
+    spec = source_spec()
+    gen, ds = _live(spec).get()
+    key = (spec, gen)
+    if _BY_GEN.get(key) is not ds:
+        _BY_GEN.pop(key, None)
+        _BY_GEN[key] = ds
+        for old in list(_BY_GEN)[:-3]:  # a few generations at most, across sources too
+            del _BY_GEN[old]
+    return gen, ds
+
+
+def _dataset(spec: str, generation: str) -> Dataset:
+    ds = _BY_GEN.get((spec, generation))
+    if ds is None:  # an old generation: the current data serves
+        ds = _live(spec).get()[1]
     return ds
 
 
 def get_dataset() -> Dataset:
-    return _dataset(source_spec(), _GLOBAL_GEN[0])
+    return _current()[1]
 
 
 def refresh() -> None:
-    """Reload now, bypassing the cache (after a write or on "Làm mới")."""
-    _GLOBAL_GEN[0] += 1
-    get_store().invalidate(None)
+    """Read everything again now, bypassing what is kept ("Làm mới")."""
+    _live(source_spec()).refresh()
 
 
 # The province's results are shared by every viewer and scope, never mutated (pages derive
 # new frames from the drill-downs): a resource, so a hit costs no copy.
 @st.cache_resource(show_spinner=False, max_entries=32, ttl=DEFAULT_TTL)
-def _province(spec: str, generation: int, year: int, as_of: date) -> Results:
+def _province(spec: str, generation: str, year: int, as_of: date) -> Results:
     return compute(_dataset(spec, generation), year, as_of, None)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=DEFAULT_TTL)
-def _scoped(spec: str, generation: int, year: int, as_of: date, scope: str) -> Results:
+def _scoped(spec: str, generation: str, year: int, as_of: date, scope: str) -> Results:
     # a scope's figures are the province's rows of its units: a filter, not a compute
     return restrict(_dataset(spec, generation), _province(spec, generation, year, as_of), scope)
 
 
-def _source_and_scope(scope: str | None) -> tuple[str, int, str | None]:
+def _source_and_scope(scope: str | None) -> tuple[str, str, str | None]:
     """The cache key's source and generation, and the scope with the province as None."""
-    spec, gen = source_spec(), _GLOBAL_GEN[0]
-    return spec, gen, None if scope == _dataset(spec, gen).tree.root else scope
+    gen, ds = _current()
+    return source_spec(), gen, None if scope == ds.tree.root else scope
 
 
 def get_results(year: int, as_of: date, scope: str | None) -> Results:
@@ -102,7 +210,7 @@ def get_results(year: int, as_of: date, scope: str | None) -> Results:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=DEFAULT_TTL)
-def _trend(spec: str, generation: int, year: int, as_of: date, scope: str | None) -> pd.DataFrame:
+def _trend(spec: str, generation: str, year: int, as_of: date, scope: str | None) -> pd.DataFrame:
     ds = _dataset(spec, generation)
     rows = [
         (y, code, n, d, float(t))
@@ -120,23 +228,26 @@ def get_trend(year: int, as_of: date, scope: str | None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=DEFAULT_TTL)
-def _comparison(spec: str, generation: int, year: int, as_of: date) -> pd.DataFrame:
+def _comparison(spec: str, generation: str, year: int, as_of: date) -> pd.DataFrame:
     return compare_units(_dataset(spec, generation), _province(spec, generation, year, as_of))
 
 
 def get_comparison(year: int, as_of: date) -> pd.DataFrame:
     """Every indicator per upper-level unit of the province (the same for every scope)."""
-    return _comparison(source_spec(), _GLOBAL_GEN[0], year, as_of)
+    return _comparison(source_spec(), _current()[0], year, as_of)
 
 
 def cache_key() -> tuple[Any, ...]:
-    return (source_spec(), _GLOBAL_GEN[0])
+    return (source_spec(), _current()[0])
 
 
 def _written() -> None:
-    """After a write: every viewer's next run reads again. The door has already invalidated
-    the spreadsheets it wrote, so the others stay cached (SPEC 5)."""
-    _GLOBAL_GEN[0] += 1
+    """After a write: ask the store now. Only the spreadsheet written has a new version, so
+    only it is read again (SPEC 5); every viewer's next run sees the new generation."""
+    _live(source_spec()).get(check_now=True)
+
+
+notify_written = _written  # for writers that call the door themselves (sheets.mail)
 
 
 def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | None = None) -> Any:
@@ -145,9 +256,14 @@ def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | N
     Raises the door's ``TdktError`` subclasses (``ValidationError``, ``PermissionDenied``,
     ``WriteError``) unchanged; nothing is refreshed then, so the caller keeps its input.
     """
+    from sheets.errors import PartialWriteError
     from sheets.write import append
 
-    result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    try:
+        result = append(get_store(), tab, rows, actor, dataset=get_dataset(), write_id=write_id)
+    except PartialWriteError:
+        _written()  # part landed: every viewer must see it, and the retry reads it
+        raise
     _written()
     return result
 

@@ -1,29 +1,9 @@
-"""Vietnamese formatting of numbers, percents and dates (no Streamlit here)."""
+"""Vietnamese formatting: moved to ``indicators.fmt`` (below both screens and reports); kept here
+so code importing ``components.fmt`` keeps working."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from indicators.fmt import *  # noqa: F403
+from indicators.fmt import day, num, pct
 
-import pandas as pd
-
-
-def num(n: float | int | None, decimals: int = 0) -> str:
-    """1234567 -> "1.234.567"; 87.5 with decimals=1 -> "87,5"."""
-    if n is None or (isinstance(n, float) and pd.isna(n)):
-        return "—"
-    text = f"{n:,.{decimals}f}"
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def pct(p: float | None, decimals: int = 1) -> str:
-    """87.5 -> "87,5 %"."""
-    if p is None or (isinstance(p, float) and pd.isna(p)):
-        return "—"
-    return f"{num(p, decimals)} %"
-
-
-def day(d: date | datetime | pd.Timestamp | None) -> str:
-    """A date as 15/01/2026."""
-    if d is None or d is pd.NaT or (isinstance(d, float) and pd.isna(d)):
-        return "—"
-    return d.strftime("%d/%m/%Y")
+__all__ = ["day", "num", "pct"]

@@ -122,6 +122,9 @@ def save(scope: str, tab: str, rows: list[dict[str, Any]], user: User, *, write_
 def saved_message(result: Any, what: str) -> str:
     if getattr(result, "already", False):
         return f"{what}: lần ghi trước đã vào dữ liệu, không ghi thêm lần nữa."
+    if getattr(result, "completed", False):  # a retry finishing an interrupted multi-spreadsheet write
+        return (f"{what} — đã ghi thêm {result.rows_added} dòng còn thiếu; "
+                f"{result.rows - result.rows_added} dòng khác đã vào từ lần ghi trước (tổng {result.rows} dòng).")
     sheets = ", ".join(getattr(result, "sheets", {}) or {})
     return f"{what} — đã ghi {getattr(result, 'rows', 0)} dòng vào bảng tính {sheets}."
 
@@ -281,3 +284,199 @@ def history_and_void(ds: Dataset, user: User, tab_name: str, key: dict[str, Any]
 
 def date_or_none(value: Any) -> date | None:
     return value if isinstance(value, date) else None
+
+
+# --- the form lifecycle -------------------------------------------------------------------
+# draft -> (similar? confirm) -> save through the door -> saved (record read-only, "Thêm mới")
+_FLOW = "_flow_"
+
+
+def _cell_text(col: S.Column | None, value: Any) -> str:
+    """A value as a person reads it: blanks blank, Có/Không, dd/mm/yyyy, 1.234."""
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    if isinstance(value, bool) or (col is not None and col.kind is S.Kind.YESNO):
+        return "Có" if bool(value) else "Không"
+    if isinstance(value, datetime | date | pd.Timestamp):
+        return day(value)
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".") if abs(value) >= 10000 else str(value)
+    return str(value)
+
+
+def record_lines(tab_name: str, row: dict[str, Any]) -> list[tuple[str, str]]:
+    """(header, text) of the filled fields of a row keyed by attr or by header, in tab order."""
+    tab = S.TABS[tab_name]
+    out = []
+    for c in tab.columns:
+        v = row.get(c.attr, row.get(c.name))
+        text = _cell_text(c, v)
+        if text and c.attr != "void":
+            out.append((c.name, text))
+    return out
+
+
+def scroll_into_view(css_key: str) -> None:
+    """Bring an element with ``key=css_key`` into view (a confirmation drawn where the user
+    is not looking, e.g. after a save at the bottom of a long page on a phone)."""
+    import streamlit.components.v1 as components
+
+    components.html(
+        "<script>const d=window.parent.document;"
+        f"setTimeout(()=>{{const e=d.querySelector('.'+CSS.escape('st-key-{css_key}'));"
+        "if(e){e.scrollIntoView({block:'center',behavior:'instant'});}},150);</script>",
+        height=0,
+    )
+
+
+class Flow:
+    """The ONE lifecycle of a form that writes: every page that writes uses it.
+
+    Usage (a record form)::
+
+        flow = forms.Flow("pt_new", tab="PhongTrao", user=user)
+        if flow.saved():                 # just saved: confirmation, the record read-only, "Thêm mới"
+            return
+        with flow.form():                # st.form, not cleared on submit (input survives failures)
+            name = st.text_input("Tên *", key=flow.k("name"))   # keys "f_pt_new_…": kept across pages
+            submitted = flow.submit("Phát động")
+        if submitted:
+            p = flow.pending({"name": name})   # {"id": …}; add generated codes to it, they stay
+            flow.save([row], what=f"Đã phát động «{name}» (mã {code})",
+                      similar=dupes.movement(ds, row))   # a look-alike asks to confirm first
+        flow.prompt()                    # the confirm question / failure, right under the button
+
+    A grid (no record view) calls ``flow.save(rows, what=..., keep=True)`` and ``flow.note()``
+    beside its button: the confirmation stays until ``flow.reset()`` (the next edit).
+
+    - Same content submitted again = the same ``Mã lần ghi`` (the door does not double it).
+    - ``similar``: a Vietnamese sentence naming an existing record that looks like this one;
+      the user must press "Vẫn ghi" to write.
+    - A failure is shown under the button and keeps every input; a success clears the inputs
+      (``f_<key>_`` widgets) and, for a record form, shows the saved record until "Thêm mới".
+    """
+
+    def __init__(self, key: str, *, tab: str, user: User, again: str = "Thêm mới") -> None:
+        self.key, self.tab, self.user, self.again = key, tab, user, again
+
+    # -- state
+    @property
+    def _state(self) -> dict[str, Any]:
+        return st.session_state.setdefault(_FLOW + self.key, {})  # type: ignore[no-any-return]
+
+    def k(self, name: str) -> str:
+        """The widget key of a field: kept across pages, cleared after a save."""
+        return f"{KEEP_PREFIX}{self.key}_{name}"
+
+    def reset(self) -> None:
+        """Back to an empty draft (after "Thêm mới", or when a grid is edited again)."""
+        st.session_state.pop(_FLOW + self.key, None)
+
+    @property
+    def phase(self) -> str:
+        return str(self._state.get("phase", "draft"))
+
+    def pending(self, inputs: dict[str, Any] | Sequence[dict[str, Any]]) -> dict[str, Any]:
+        """The pending write of these inputs: ``{"id": …}`` plus whatever the caller stores in it
+        (a generated code), the same while the inputs are the same."""
+        return pending(f"flow:{self.key}", [inputs] if isinstance(inputs, dict) else list(inputs))
+
+    # -- drawing
+    def form(self, *, border: bool = True) -> Any:
+        return st.form(f"{self.key}_form", clear_on_submit=False, border=border)
+
+    def submit(self, label: str, **kwargs: Any) -> bool:
+        kwargs.setdefault("type", "primary")
+        return bool(st.form_submit_button(label, key=f"{self.key}_submit", **kwargs))
+
+    def saved(self) -> bool:
+        """After a save: the confirmation, what was saved (read-only) and "Thêm mới". True
+        while shown, so the caller draws no form (a second click cannot write again)."""
+        s = self._state
+        if s.get("phase") != "saved" or s.get("keep"):
+            return False
+        with st.container(border=True, key=f"flow_{self.key}_saved"):
+            st.success(s["message"], icon=":material/check_circle:")
+            lines = s.get("lines") or []
+            if lines:
+                st.markdown("  \n".join(f"**{h}:** {v}" for h, v in lines))
+            if st.button(self.again, key=f"{self.key}_again", icon=":material/add:"):
+                self.reset()
+                st.rerun()
+        if s.pop("scroll", False):
+            scroll_into_view(f"flow_{self.key}_saved")
+        return True
+
+    def note(self) -> None:
+        """For a grid: the last save's confirmation, beside its button, until ``reset()``."""
+        s = self._state
+        if s.get("phase") == "saved":
+            with st.container(key=f"flow_{self.key}_note"):
+                st.success(s["message"], icon=":material/check_circle:")
+            if s.pop("scroll", False):
+                scroll_into_view(f"flow_{self.key}_note")
+
+    def prompt(self) -> None:
+        """Under the button: the confirmation question for a look-alike record."""
+        s = self._state
+        if s.get("phase") != "confirm":
+            return
+        with st.container(border=True, key=f"flow_{self.key}_confirm"):
+            st.warning(s["similar"], icon=":material/content_copy:")
+            c1, c2 = st.columns(2)
+            if c1.button("Vẫn ghi", type="primary", key=f"{self.key}_yes"):
+                self._write(s["rows"], s["what"], s.get("keep", False), s.get("write_id"),
+                            st.session_state.pop(_FLOW + self.key + "_cb", None))
+            if c2.button("Không ghi", key=f"{self.key}_no"):
+                self.reset()
+                st.rerun()
+
+    # -- writing
+    def save(self, rows: list[dict[str, Any]], *, what: str, similar: str | None = None,
+             keep: bool = False, write_id: str | None = None,
+             on_saved: Callable[[Any], None] | None = None) -> None:
+        """Write ``rows`` (or first ask, when ``similar`` names a look-alike record). On success
+        the inputs are cleared, ``on_saved(result)`` runs (forget a grid's edits, an upload) and
+        the app reruns into the saved view; on failure the reason is shown here and nothing is
+        lost. ``keep``: a grid, no record view (see ``note``). ``what`` names what was saved
+        (with its record code); the row counts and spreadsheets are added to it."""
+        if similar:
+            self._state.clear()
+            self._state.update(phase="confirm", rows=rows, what=what, similar=similar, keep=keep,
+                               write_id=write_id)
+            st.session_state[_FLOW + self.key + "_cb"] = on_saved
+            return
+        self._write(rows, what, keep, write_id, on_saved)
+
+    def _write(self, rows: list[dict[str, Any]], what: str, keep: bool, write_id: str | None,
+               on_saved: Callable[[Any], None] | None = None) -> None:
+        scope = f"flow:{self.key}"
+        result = save(scope, self.tab, rows, self.user, write_id=write_id or pending(scope, rows)["id"])
+        if result is None:  # the failure is on screen, the input kept
+            return
+        done(scope)
+        clear(self.k(""))
+        if on_saved is not None:
+            on_saved(result)
+        s = self._state
+        s.clear()
+        s.update(phase="saved", message=saved_message(result, what), keep=keep, scroll=True,
+                 lines=record_lines(self.tab, rows[0]) if len(rows) == 1 and not keep else [])
+        st.rerun(scope="app")
+
+
+def tabs(key: str, labels: Sequence[str]) -> Sequence[Any]:
+    """Tabs that keep the selected one across every rerun, save, error and page visit.
+
+    Only the selected tab's content needs drawing: ``if tab.open: …`` (None outside a run
+    that tracks state counts as open)."""
+    k = f"{KEEP_PREFIX}tab_{key}"
+    if st.session_state.get(k) not in labels:
+        st.session_state.pop(k, None)
+    return st.tabs(list(labels), key=k, on_change="rerun")  # type: ignore[call-overload,no-any-return]
+
+
+def is_open(tab: Any) -> bool:
+    return getattr(tab, "open", None) is not False

@@ -7,7 +7,6 @@ same numbers, and those numbers are exactly ``compute(ds, year, as_of, unit)``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -16,9 +15,18 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from components.fmt import day, num
 from indicators import exemplars as EX
 from indicators.core import NAMES, SHORT, Indicator, Results, active_units, compute
+from indicators.fmt import day, num
+from reports.admin_layout import (
+    NBSP,
+    Letterhead,
+    Signer,
+    abbreviate,
+    clean,
+    place_of,
+    symbol_suffix,
+)
 from sheets import clock
 from sheets import schema as S
 from sheets.errors import TdktError
@@ -28,6 +36,7 @@ PLAN = "Kế hoạch số 48/KH-LĐLĐ ngày 09/04/2020 của Ban Thường vụ
 RESOLUTION = "Nghị quyết số 07/NQ-TLĐ ngày 15/01/2020 của Đoàn Chủ tịch Tổng Liên đoàn Lao động Việt Nam"
 TOPIC = "đổi mới công tác thi đua, khen thưởng trong công nhân, viên chức, lao động và hoạt động công đoàn"
 CONFEDERATION = "Tổng Liên đoàn Lao động Việt Nam"
+FIRST_YEAR = 2020  # Kế hoạch 48/KH-LĐLĐ, 09/04/2020
 
 MET, MISSED, NONE = "Đạt", "Chưa đạt", "—"
 NOT_RECORDED = "Chưa ghi"
@@ -105,7 +114,7 @@ class Report:
     org_parent: str  # upper line of the header block, upper case
     org_name: str  # the issuing unit, upper case
     doc_symbol: str  # "BC-LĐLĐ"
-    place: str
+    place: str | None  # None: not in the data, a yellow placeholder
     issued: date
     year: int
     period: str
@@ -119,17 +128,33 @@ class Report:
     appendix: tuple[Section, ...]
     recipients: tuple[str, ...]
     signer: tuple[str, ...]
-    signer_name: str
+    signer_name: str | None  # None: a yellow placeholder
     problems: dict[str, int]
     results: Results = field(compare=False, repr=False)
+    has_data: bool = True
+    annex: tuple[Table, ...] = ()  # the full lists, for the separate annex workbook
+
+    @property
+    def letterhead(self) -> Letterhead:
+        return Letterhead(self.org_parent, self.org_name, self.doc_symbol, self.place, self.issued)
+
+    @property
+    def signer_block(self) -> Signer:
+        return Signer(self.signer[0], self.signer[1], self.signer_name)
 
     @property
     def doc_number(self) -> str:
-        return f"Số:       /{self.doc_symbol}"
+        return self.letterhead.number
 
     @property
     def place_date(self) -> str:
-        return f"{self.place}, {long_date(self.issued)}"
+        return self.letterhead.place_date
+
+    @property
+    def dates_text(self) -> str:
+        """Both dates, when they differ (an annual report made after 31/12): E for the year's
+        figures, A for the decisions counted (SPEC 4)."""
+        return dates_text(self.end, self.as_of)
 
     def tables(self) -> list[Table]:
         return [b for s in (*self.sections, *self.appendix) for b in s.blocks if isinstance(b, Table)]
@@ -145,43 +170,41 @@ class Report:
 
     @property
     def file_stem(self) -> str:
+        """The as-of date is in the name: two runs with different dates never share a name."""
         p = "6thang" if self.period == S.PERIOD_HALF else "nam"
-        return f"bao-cao-tdkt-{self.unit}-{p}-{self.year}"
+        return f"bao-cao-tdkt-{self.unit}-{p}-{self.year}-den-{self.as_of:%Y-%m-%d}"
 
 
 # --- dates and names --------------------------------------------------------------------------
 
 
 def report_as_of(year: int, period: str, *, today: date | None = None, as_of: date | None = None) -> date:
-    """The as-of date of a report: ``as_of`` if given; a 6-month report stops at 30/06/Y."""
+    """The as-of date of a report: ``as_of`` if given, else today; a 6-month report never goes
+    past 30/06/Y, whatever it is given (it shows nothing dated after its as-of)."""
     if period not in S.PERIODS:
         raise ReportError(f"Kỳ báo cáo «{period}» không hợp lệ: dùng «6 tháng» hoặc «Năm».")
-    if as_of is not None:
-        return as_of
-    t = today or clock.today()
-    return min(t, date(year, 6, 30)) if period == S.PERIOD_HALF else t
+    a = as_of if as_of is not None else (today or clock.today())
+    return min(a, date(year, 6, 30)) if period == S.PERIOD_HALF else a
+
+
+def check_year(year: int, today: date | None = None) -> None:
+    """Reports are made for 2020 (the plan's first year) to next year."""
+    last = (today or clock.today()).year + 1
+    if not FIRST_YEAR <= year <= last:
+        raise ReportError(f"Năm {year} không hợp lệ: báo cáo chỉ lập cho các năm từ {FIRST_YEAR} đến {last} "
+                          f"(Kế hoạch 48/KH-LĐLĐ bắt đầu năm {FIRST_YEAR}).")
 
 
 def period_label(year: int, period: str) -> str:
-    return f"6 tháng đầu năm {year}" if period == S.PERIOD_HALF else f"năm {year}"
+    """"6 tháng" with a non-breaking space: a title never breaks between the two."""
+    return f"6{NBSP}tháng đầu năm {year}" if period == S.PERIOD_HALF else f"năm {year}"
 
 
-def long_date(d: date) -> str:
-    """Nghị định 30/2020: a day below 10 and the months 1, 2 take a leading zero."""
-    dd = f"{d.day:02d}"
-    mm = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày {dd} tháng {mm} năm {d.year}"
-
-
-_ADMIN_UNIT = re.compile(r"\b(?:tỉnh|thành phố|huyện|thị xã|quận)\s+", re.IGNORECASE)
-
-
-def place_of(name: str) -> str | None:
-    """The place named after the last administrative word: "LĐLĐ huyện Ba Bể" -> "Ba Bể"."""
-    hits = list(_ADMIN_UNIT.finditer(name))
-    if not hits:
-        return None
-    return name[hits[-1].end():].strip() or None
+def dates_text(end: date, as_of: date) -> str:
+    if end == as_of:
+        return f"số liệu tính đến ngày {day(end)}"
+    return (f"số liệu tính đến ngày {day(end)}; riêng khen thưởng tính theo các quyết định ký đến ngày "
+            f"{day(as_of)}")
 
 
 def short_name(name: str) -> str:
@@ -196,20 +219,8 @@ def short_name(name: str) -> str:
     return out
 
 
-def _abbreviate(upper_name: str) -> str:
-    """ND 30 lets the managing organ's name use common abbreviations: TỔNG LĐLĐ VIỆT NAM."""
-    return upper_name.replace("LIÊN ĐOÀN LAO ĐỘNG", "LĐLĐ")
-
-
 def doc_symbol(name: str, kind: object, level: str | None) -> str:
-    n = name.casefold()
-    if level == S.LEVEL_PROVINCE or n.startswith("liên đoàn lao động") or kind == "LĐLĐ huyện, thành phố":
-        return "BC-LĐLĐ"
-    if n.startswith("công đoàn ngành") or kind == "Công đoàn ngành":
-        return "BC-CĐN"
-    if n.startswith("công đoàn viên chức"):
-        return "BC-CĐVC"
-    return "BC-CĐ"
+    return f"BC-{symbol_suffix(name, kind, level)}"
 
 
 def _v(x: Any) -> Cell:
@@ -226,6 +237,8 @@ def _v(x: Any) -> Cell:
         return int(x)
     if isinstance(x, np.floating):
         return float(x)
+    if isinstance(x, str):
+        return clean(x)  # a pasted vertical tab must not stop the .docx or the .xlsx
     return x  # type: ignore[no-any-return]
 
 
@@ -344,7 +357,7 @@ def _sentence(ind: Indicator) -> str:
 
 def _targets_section(ds: Dataset, res: Results) -> Section:
     blocks: list[Block] = [
-        Para(f"Số liệu tính đến ngày {day(res.end)}, phạm vi {ds.tree.name(res.scope)} và các đơn vị trực thuộc."),
+        Para(f"Phạm vi báo cáo: {ds.tree.name(res.scope)} và các đơn vị trực thuộc."),
         _table("indicators", "Tổng hợp kết quả thực hiện các chỉ tiêu", IND_COLS,
                [_ind_row(i) for i in res.indicators]),
         Chart("indicators", "Tỉ lệ đạt so với chỉ tiêu", "indicators", _indicator_frame(list(res.indicators))),
@@ -354,23 +367,17 @@ def _targets_section(ds: Dataset, res: Results) -> Section:
         blocks.append(Para(f"{n}. {title}", "heading"))
         blocks.extend(Para(_sentence(res[c])) for c in codes)
         bd = breakdown(ds, res, codes)
-        shown: list[str] = []
         for c in codes:
             ind = res[c]
             part = bd[bd["Mã"] == c]
             detailed = len(part) >= 2 and int(part["Tổng số"].max()) >= 3
             rows = [[r["Đơn vị"], r["Số đạt"], r["Tổng số"], r["Tỉ lệ (%)"], ind.threshold,
                      MET if r["Tỉ lệ (%)"] >= ind.threshold else MISSED] for _, r in part.iterrows()] if detailed else []
-            if detailed:
-                shown.append(c)
+            if not detailed:
+                continue  # a total alone repeats the sentence above: no one-row table
             rows.append([TOTAL, ind.numerator, ind.denominator, ind.percent, ind.threshold, verdict(ind)])
             blocks.append(_table(f"target-{c}", f"{c}. {NAMES[c]}", TARGET_COLS, rows, total=True))
-        if shown:
-            blocks.append(Chart(f"breakdown-{'-'.join(codes)}", f"{', '.join(shown)}: tỉ lệ đạt theo đơn vị",
-                                "breakdown", bd[bd["Mã"].isin(shown)].reset_index(drop=True)))
-        else:
-            blocks.append(Chart(f"breakdown-{'-'.join(codes)}", f"{', '.join(codes)}: tỉ lệ đạt so với chỉ tiêu",
-                                "indicators", _indicator_frame([res[c] for c in codes])))
+        # no chart of a breakdown: its table above holds the same figures (and a page)
         blocks.append(Para(f"[Đánh giá, nhận xét về {title[0].lower() + title[1:]}: …]", "placeholder"))
     return Section("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU", tuple(blocks), short="Chỉ tiêu")
 
@@ -378,9 +385,17 @@ def _targets_section(ds: Dataset, res: Results) -> Section:
 def _review_cell(held: Any, due: Any, end: pd.Timestamp) -> str:
     if pd.notna(held) and held <= end:
         return day(held)
-    if pd.notna(due):
+    if pd.notna(due) and due <= end:
         return f"Chưa (hạn {day(due)})"
+    if pd.notna(due):
+        return "Chưa đến hạn"  # no date after E in the report
     return "—"
+
+
+def _status_when_counted(r: pd.Series, e: pd.Timestamp) -> str:
+    """"Đúng hạn" only when a review was due by E and held; else nothing was due yet."""
+    due = [d for d in (r["Hạn sơ kết"], r["Hạn tổng kết"]) if pd.notna(d) and d <= e]
+    return ON_TIME if due else "Chưa đến hạn sơ kết, tổng kết"
 
 
 def _movements_section(ds: Dataset, res: Results) -> Section:
@@ -397,7 +412,7 @@ def _movements_section(ds: Dataset, res: Results) -> Section:
     rows = [
         [k + 1, r["Tên phong trào"], short_name(ds.tree.name(r["Đơn vị phát động"])), r["Ngày phát động"],
          _review_cell(r["Ngày sơ kết"], r["Hạn sơ kết"], e), _review_cell(r["Ngày tổng kết"], r["Hạn tổng kết"], e),
-         r["Lý do"] or ("Đúng hạn" if r["counted"] else "")]
+         r["Lý do"] or (_status_when_counted(r, e) if r["counted"] else "")]
         for k, (_, r) in enumerate(d.iterrows())
     ]
     counts = _table("movements-count", "Số phong trào trong kỳ", [("Nội dung", "text"), ("Số lượng", "int")], [
@@ -524,8 +539,16 @@ def _training_section(ds: Dataset, res: Results) -> Section:
                    short="Tập huấn")
 
 
-def _exemplars_section(ds: Dataset, res: Results) -> Section:
+def exemplars_in_report(ds: Dataset, res: Results) -> pd.DataFrame:
+    """Exemplars of Y in scope, except those publicised after the as-of date (a 6-month report
+    shows nothing dated after 30/06); one without a publicity date has no date to leave it out."""
     f = EX.select(ds, year=res.year, scope=res.scope)
+    keep = f["publicised"].isna() | (f["publicised"] <= pd.Timestamp(res.as_of))
+    return f[keep.to_numpy()].reset_index(drop=True)
+
+
+def _exemplars_section(ds: Dataset, res: Results) -> Section:
+    f = exemplars_in_report(ds, res)
     s = EX.summarise(f)
     kinds = ", ".join(f"{r['Số lượng']} {r['Loại'].lower()}" for _, r in s.by_kind.iterrows())
     blocks: list[Block] = [
@@ -534,15 +557,18 @@ def _exemplars_section(ds: Dataset, res: Results) -> Section:
              f"nhân rộng. Trong số {s.direct_workers.denominator} điển hình cá nhân, "
              f"{s.direct_workers.numerator} là công nhân, lao động trực tiếp "
              f"({_pct_text(s.direct_workers.percent)})."),
-        _table("exemplars-kind", "Điển hình theo loại", [("Loại", "text"), ("Số lượng", "int")],
-               [*s.by_kind.itertuples(index=False), ["Tổng cộng", s.total]], total=True),
-        _table("exemplars-channels", "Tuyên truyền điển hình theo kênh", [
-            ("Kênh tuyên truyền", "text"), ("Số điển hình", "int"), ("Tỉ lệ (%)", "pct")],
-            list(s.channels.itertuples(index=False))),
     ]
+    kinds_present = [r for r in s.by_kind.itertuples(index=False) if r[1]]
+    if len(kinds_present) >= 2:
+        blocks.append(_table("exemplars-kind", "Điển hình theo loại", [("Loại", "text"), ("Số lượng", "int")],
+                             [*kinds_present, ["Tổng cộng", s.total]], total=True))
     if s.total:
-        blocks.append(Chart("exemplars-channels", "Số điển hình được tuyên truyền theo kênh", "channels",
-                            s.channels))
+        blocks.append(_table("exemplars-channels", "Tuyên truyền điển hình theo kênh", [
+            ("Kênh tuyên truyền", "text"), ("Số điển hình", "int"), ("Tỉ lệ (%)", "pct")],
+            list(s.channels.itertuples(index=False))))
+        if int((s.channels["Số điển hình"] > 0).sum()) >= 2:
+            blocks.append(Chart("exemplars-channels", "Số điển hình được tuyên truyền theo kênh", "channels",
+                                s.channels))
         blocks.append(_table("exemplars", "Danh sách điển hình tiên tiến", [
             ("STT", "int"), ("Tên", "text"), ("Loại", "text"), ("Đơn vị", "text"), ("Kênh tuyên truyền", "text"),
             ("Đã nhân rộng", "text")],
@@ -557,7 +583,7 @@ _BEHIND_NOUN = {"T1A": "đơn vị", "T1B": "đơn vị", "T2": "phong trào", "
                 "O1": "đơn vị", "O2": "báo cáo", "O3": "báo cáo"}
 
 
-def behind_table(ds: Dataset, ind: Indicator, key: str, title: str) -> Table:
+def behind_table(ds: Dataset, ind: Indicator, key: str, title: str, as_of: date | None = None) -> Table:
     """What keeps one figure down, as a table people read (names, not codes)."""
     b = ind.behind.reset_index(drop=True)
     name = ds.tree.name
@@ -579,9 +605,9 @@ def behind_table(ds: Dataset, ind: Indicator, key: str, title: str) -> Table:
                  r["Nhóm đối tượng"] if isinstance(r["Nhóm đối tượng"], str) else NOT_RECORDED]
                 for k, (_, r) in enumerate(b.iterrows())]
     elif code == "T4":
-        cols = [("STT", "int"), ("Mã cán bộ", "text"), ("Họ tên", "text"), ("Đơn vị", "text"), ("Chức vụ", "text"),
-                ("Điện thoại", "text")]
-        rows = [[k + 1, r["Mã cán bộ"], r["Họ tên"], short_name(name(r["Mã đơn vị"])), r["Chức vụ"], r["Điện thoại"]]
+        # no phone or e-mail: personal contacts never go into a report sent upward
+        cols = [("STT", "int"), ("Mã cán bộ", "text"), ("Họ tên", "text"), ("Đơn vị", "text"), ("Chức vụ", "text")]
+        rows = [[k + 1, r["Mã cán bộ"], r["Họ tên"], short_name(name(r["Mã đơn vị"])), r["Chức vụ"]]
                 for k, (_, r) in enumerate(b.iterrows())]
     elif code == "O1":
         cols = [("STT", "int"), ("Mã đơn vị", "text"), ("Tên đơn vị", "text"), ("Đơn vị cấp trên", "text")]
@@ -590,28 +616,76 @@ def behind_table(ds: Dataset, ind: Indicator, key: str, title: str) -> Table:
     else:
         cols = [("STT", "int"), ("Mã đơn vị", "text"), ("Tên đơn vị", "text"), ("Kỳ", "text"), ("Hạn nộp", "date"),
                 ("Ngày gửi", "date"), ("Tình trạng", "text")]
-        rows = [[k + 1, r["Mã đơn vị"], r["Tên đơn vị"], r["Kỳ"], r["Hạn nộp"], r["Ngày gửi"], r["Tình trạng"]]
-                for k, (_, r) in enumerate(b.iterrows())]
+        a = pd.Timestamp(as_of) if as_of is not None else None
+        rows = []
+        for k, (_, r) in enumerate(b.iterrows()):
+            sent, status = r["Ngày gửi"], r["Tình trạng"]
+            if a is not None and pd.notna(sent) and sent > a:  # sent after the as-of: not shown
+                sent, status = None, NOT_SENT
+            rows.append([k + 1, r["Mã đơn vị"], r["Tên đơn vị"], r["Kỳ"], r["Hạn nộp"], sent, status])
     return _table(key, title, cols, rows)
 
 
-def _behind(ds: Dataset, res: Results) -> tuple[Section, tuple[Section, ...]]:
+def _by_unit_map(ds: Dataset, scope: str) -> tuple[dict[str, str], list[str]]:
+    """unit -> the unit one level below the scope it belongs to (the province's buckets: each
+    upper-level union, its direct grassroots unions together, its own office)."""
+    tree = ds.tree
+    children = list(tree.children.get(scope, []))
+    if any(tree.level(c) == S.LEVEL_UPPER for c in children):
+        return _bucket_map(ds, scope)
+    own = f"Cơ quan {short_name(tree.name(scope))}"
+    out: dict[str, str] = {scope: own}
+    order = [own]
+    for c in children:
+        label = short_name(tree.name(c))
+        order.append(label)
+        for u in tree.subtree(c):
+            out[u] = label
+    return out, order
+
+
+def _missing_by_unit(ds: Dataset, res: Results, missed: Sequence[Indicator]) -> Table:
+    """One table, counts not people: for each unit below the scope, how many of each missed
+    figure's items are behind. Units with nothing behind are left out."""
+    bmap, order = _by_unit_map(ds, res.scope)
+    counts: dict[str, dict[str, int]] = {}
+    for ind in missed:
+        d = ind.detail
+        behind = d.loc[~d["counted"].astype(bool), _UNIT_COL[ind.code]].map(lambda u: bmap.get(u, "Khác"))
+        for label, n in behind.value_counts().items():
+            counts.setdefault(str(label), {})[ind.code] = int(n)
+    labels = [u for u in [*order, "Khác"] if u in counts]
+    rows = [[k + 1, u, *[counts[u].get(i.code, 0) for i in missed]] for k, u in enumerate(labels)]
+    rows.append([None, TOTAL, *[len(i.detail) - i.numerator for i in missed]])
+    cols: list[tuple[str, Fmt]] = [("STT", "int"), ("Đơn vị", "text"),
+                                   *[(f"{i.code} ({_BEHIND_NOUN[i.code]})", "int") for i in missed]]
+    return _table("behind-by-unit", "Số chưa đạt theo đơn vị", cols, rows, total=True)
+
+
+def _behind(ds: Dataset, res: Results) -> tuple[Section, tuple[Section, ...], tuple[Table, ...]]:
+    """The section on shortcomings; one appendix counting what is behind by unit; and the full
+    lists (people, units, reports) for the separate annex workbook."""
     missed = [i for i in res.indicators if i.met is False]
     blocks: list[Block] = []
-    appendix: list[Section] = []
+    annex: list[Table] = []
     if not missed:
         blocks.append(Para("Các chỉ tiêu có số liệu trong kỳ đều đạt hoặc vượt chỉ tiêu đề ra."))
-    for n, ind in enumerate(missed, start=1):
+    for ind in missed:
         noun = _BEHIND_NOUN[ind.code]
         blocks.append(Para(
             f"- {NAMES[ind.code]} ({ind.code}) đạt {_pct_text(ind.percent)}, thấp hơn chỉ tiêu "
             f"{_pct_text(ind.threshold)}; còn {len(ind.behind)} {noun} chưa đạt, cần thêm {ind.gap} {noun} để "
-            f"đạt chỉ tiêu (danh sách tại Phụ lục {n})."))
-        title = f"Phụ lục {n}. {NAMES[ind.code]} ({ind.code}): danh sách {noun} chưa đạt"
-        appendix.append(Section(title, (behind_table(ds, ind, f"behind-{ind.code}", title),), level=2,
-                                short=f"Phụ lục {n} ({ind.code})"))
+            f"đạt chỉ tiêu."))
+        annex.append(behind_table(ds, ind, f"behind-{ind.code}",
+                                  f"{ind.code}. Danh sách {noun} chưa đạt — {NAMES[ind.code]}", res.as_of))
+    appendix: tuple[Section, ...] = ()
+    if missed:
+        blocks.append(Para("Số chưa đạt của từng đơn vị tại Phụ lục; danh sách chi tiết tại tệp phụ lục kèm theo "
+                           "(bảng tính .xlsx).", "note"))
+        title = "Phụ lục. Số chưa đạt của các chỉ tiêu theo đơn vị"
+        appendix = (Section(title, (_missing_by_unit(ds, res, missed),), level=2, short="Phụ lục"),)
     blocks.append(Para("[Nguyên nhân của tồn tại, hạn chế: …]", "placeholder"))
-    return Section("TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", tuple(blocks), short="Tồn tại"), tuple(appendix)
+    return Section("TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN", tuple(blocks), short="Tồn tại"), appendix, tuple(annex)
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -648,14 +722,25 @@ def build_report(
             f"«{tree.name(code)}» là công đoàn cơ sở; báo cáo được lập cho tỉnh hoặc công đoàn cấp trên cơ sở."
         )
     t = today or clock.today()
+    check_year(year, t)
     a = report_as_of(year, period, today=t, as_of=as_of)
     res = compute(ds, year, a, code)
     name = tree.name(code)
     parent = tree.parent.get(code)
     units = tree.units
     kind = units.at[code, "kind"] if code in units.index else None
-    place = place_of(name) or (place_of(tree.name(tree.root)) if tree.root else None) or "……"
+    place = place_of(name) or (place_of(tree.name(tree.root)) if tree.root else None)
     label = period_label(year, period)
+    signer = Signer.for_unit(level, kind)
+    head = dict(unit=code, unit_name=name,
+                org_parent=abbreviate((tree.name(parent) if parent else CONFEDERATION).upper()),
+                org_name=name.upper(), doc_symbol=doc_symbol(name, kind, level), place=place, issued=t, year=year,
+                period=period, period_label=label, as_of=a, end=res.end, title="BÁO CÁO",
+                subtitle=f"Kết quả thực hiện Kế hoạch số 48/KH-LĐLĐ về {TOPIC} {label}",
+                signer=(signer.authority, signer.title), signer_name=signer.name, problems=ds.problem_counts(),
+                results=res)
+    if not has_data(ds, res):
+        return _empty_report(head, ds, res, parent)
     next_label = f"6 tháng cuối năm {year}" if period == S.PERIOD_HALF else f"năm {year + 1}"
 
     sections = [
@@ -665,49 +750,127 @@ def build_report(
         _training_section(ds, res),
         _exemplars_section(ds, res),
     ]
-    behind, appendix = _behind(ds, res)
+    behind, appendix, annex = _behind(ds, res)
     sections.append(behind)
+    appendix = tuple(_noted(s, res) for s in appendix)
     sections.append(Section(f"PHƯƠNG HƯỚNG, NHIỆM VỤ {next_label.upper()}", (
         Para(f"[Nhiệm vụ trọng tâm {next_label}: …]", "placeholder"),
         Para("[Giải pháp khắc phục các chỉ tiêu chưa đạt: …]", "placeholder"),
     )))
     sections.append(Section("ĐỀ XUẤT, KIẾN NGHỊ", (Para("[Đề xuất, kiến nghị với cấp trên: …]", "placeholder"),)))
+    sections, listed = _long_lists_to_annex([_no_single_rows(s) for s in sections])
+    annex = (*listed, *annex)
     sections = [Section(f"{ROMAN[i]}. {s.heading}", s.blocks, s.level, f"{ROMAN[i]}. {s.short}" if s.short else "")
                 for i, s in enumerate(sections)]
-    sections = _number_tables(sections)
+    sections = [_noted(s, res) for s in _number_tables(sections)]
 
-    recipients: tuple[str, ...]
-    if parent is None:
-        recipients = (f"{CONFEDERATION} (để b/c);", "Ban Thi đua - Khen thưởng Tổng Liên đoàn (để b/c);",
-                      "Thường trực Tỉnh ủy (để b/c);", "Các công đoàn cấp trên cơ sở;", "Lưu: VT, TĐKT.")
-    else:
-        recipients = (f"{tree.name(parent)} (để b/c);", "Thường trực cấp ủy cùng cấp (để b/c);",
-                      "Các công đoàn cơ sở trực thuộc;", "Lưu: VT.")
     return Report(
-        unit=code,
-        unit_name=name,
-        org_parent=_abbreviate((tree.name(parent) if parent else CONFEDERATION).upper()),
-        org_name=name.upper(),
-        doc_symbol=doc_symbol(name, kind, level),
-        place=place,
-        issued=t,
-        year=year,
-        period=period,
-        period_label=label,
-        as_of=a,
-        end=res.end,
-        title="BÁO CÁO",
-        subtitle=f"Kết quả thực hiện Kế hoạch số 48/KH-LĐLĐ về {TOPIC} {label}",
+        **head,  # type: ignore[arg-type]
         intro=(f"Thực hiện {PLAN} về việc thực hiện {RESOLUTION} về {TOPIC}; {name} báo cáo kết quả "
-               f"thực hiện {label} (số liệu tính đến ngày {day(res.end)}) như sau:"),
+               f"thực hiện {label} ({dates_text(res.end, res.as_of)}) như sau:"),
         sections=tuple(sections),
         appendix=appendix,
-        recipients=recipients,
-        signer=("TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"),
-        signer_name="[Họ và tên]",
-        problems=ds.problem_counts(),
-        results=res,
+        recipients=_recipients(tree, parent),
+        annex=annex,
     )
+
+
+def _data_rows(b: Table | Chart) -> int:
+    if isinstance(b, Table):
+        return len(b.rows) - (1 if b.total else 0)
+    if b.kind == "stacked":
+        return len(set(b.data.loc[b.data["Số lượng"] > 0, "Nhóm"]))
+    return len(b.data)
+
+
+def _no_single_rows(sec: Section) -> Section:
+    """A table of one row (beside its total) or a chart of one bar repeats the sentence above it."""
+    return replace(sec, blocks=tuple(b for b in sec.blocks if isinstance(b, Para) or _data_rows(b) >= 2))
+
+
+LISTS = {"movements": "phong trào", "courses": "lớp tập huấn", "exemplars": "điển hình"}
+LIST_ROWS = 10  # a longer list goes to the annex workbook; the report keeps its counts
+
+
+def _long_lists_to_annex(sections: list[Section]) -> tuple[list[Section], list[Table]]:
+    out: list[Section] = []
+    moved: list[Table] = []
+    for sec in sections:
+        blocks: list[Block] = []
+        for b in sec.blocks:
+            if isinstance(b, Table) and b.key in LISTS and len(b.rows) > LIST_ROWS:
+                moved.append(b)
+                blocks.append(Para(f"{b.title}: {len(b.rows)} {LISTS[b.key]}, danh sách tại tệp phụ lục kèm theo "
+                                   "(bảng tính .xlsx).", "note"))
+            else:
+                blocks.append(b)
+        out.append(replace(sec, blocks=tuple(blocks)))
+    return out, moved
+
+
+def _recipients(tree: Any, parent: str | None) -> tuple[str, ...]:
+    if parent is None:
+        return (f"{CONFEDERATION} (để b/c);", "Ban Thi đua - Khen thưởng Tổng Liên đoàn (để b/c);",
+                "Thường trực Tỉnh ủy (để b/c);", "Các công đoàn cấp trên cơ sở;", "Lưu: VT, TĐKT.")
+    return (f"{tree.name(parent)} (để b/c);", "Thường trực cấp ủy cùng cấp (để b/c);",
+            "Các công đoàn cơ sở trực thuộc;", "Lưu: VT.")
+
+
+def _noted(sec: Section, res: Results) -> Section:
+    """Under every table, both dates when they differ (E for the year's figures, A for awards)."""
+    if res.end == res.as_of:
+        return sec
+    note = f"Ghi chú: {dates_text(res.end, res.as_of)}."
+    return replace(sec, blocks=tuple(replace(b, note=f"{b.note} {note}".strip()) if isinstance(b, Table) else b
+                                     for b in sec.blocks))
+
+
+def year_records(ds: Dataset, res: Results) -> dict[str, int]:
+    """Rows of each data tab that concern year Y in scope, up to the report's dates."""
+    scope = set(ds.tree.subtree(res.scope))
+    f = ds.frames
+    start, e, a = pd.Timestamp(date(res.year, 1, 1)), pd.Timestamp(res.end), pd.Timestamp(res.as_of)
+
+    def of_year(tab: str) -> pd.DataFrame:
+        t = f[tab]
+        return t[t["unit"].isin(scope) & (t["year"] == res.year).fillna(False).astype(bool)]
+
+    kh = of_year("KeHoach")
+    kt = of_year("KhenThuong")
+    bc = of_year("BaoCao")
+    return {
+        "KeHoach": len(kh),
+        "PhongTrao": res["T2"].denominator,
+        "KhenThuong": int((kt["decided"] <= a).sum()),
+        "KhoaHoc": int((f["KhoaHoc"]["unit"].isin(scope) & (f["KhoaHoc"]["end"] >= start)
+                        & (f["KhoaHoc"]["end"] <= e)).sum()),
+        "BaoCao": int((bc["sent"] <= e).sum()),
+        "DienHinh": len(exemplars_in_report(ds, res)),
+    }
+
+
+def has_data(ds: Dataset, res: Results) -> bool:
+    """A report has something to say when a data tab holds a row of the year for the scope."""
+    return any(year_records(ds, res).values())
+
+
+def _empty_report(head: dict[str, Any], ds: Dataset, res: Results, parent: str | None) -> Report:
+    """A unit or year without data: a short report that says so first, no tables, no appendix."""
+    name = head["unit_name"]
+    units = ds.frames["DonVi"]
+    under = units[units["unit"].isin(ds.tree.subtree(res.scope)) & (units["unit"] != res.scope)]
+    act = under[active_units(under, pd.Timestamp(res.end)).to_numpy()]
+    intro = (f"Chưa có số liệu về công tác thi đua, khen thưởng {head['period_label']} của {name} "
+             f"({dates_text(res.end, res.as_of)}): các bảng kế hoạch, phong trào, khen thưởng, tập huấn, "
+             f"điển hình và báo cáo định kỳ chưa có dòng nào của năm {res.year} thuộc phạm vi đơn vị. "
+             "Vì vậy báo cáo này không đánh giá các chỉ tiêu của Kế hoạch số 48/KH-LĐLĐ.")
+    body = Section("I. TÌNH HÌNH SỐ LIỆU", (
+        Para(f"Phạm vi báo cáo có {len(act)} đơn vị trực thuộc đang hoạt động. Đề nghị các đơn vị nhập số liệu "
+             f"năm {res.year} vào bảng tính của đơn vị, sau đó lập lại báo cáo."),
+        Para("[Tình hình, lý do chưa có số liệu: …]", "placeholder"),
+    ))
+    return Report(**head, intro=intro, sections=(body,), appendix=(),  # type: ignore[arg-type]
+                  recipients=_recipients(ds.tree, parent), has_data=False)
 
 
 # --- submission tracking -------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""Charts of a report: altair specifications, and PNG images rendered offline by vl-convert."""
+"""Charts of a report: altair specifications for the Báo cáo page, and the printed PNGs of the .docx
+(matplotlib, Liberation Serif, hatched and labelled so black and white print reads the same)."""
 
 from __future__ import annotations
 
+import functools
+import io
+from pathlib import Path
 from typing import Any
 
 import altair as alt
@@ -90,10 +94,155 @@ def for_page(c: Chart) -> AltairChart:
     return out.properties(width="container", autosize=fit)
 
 
-def to_png(c: Chart, *, scale: float = 2.0) -> bytes:
-    """Render offline (vl-convert bundles Vega; no network) with a Times-like font."""
-    import vl_convert as vlc
+# --- the printed charts (matplotlib: fast, exact fonts, hatching for black and white) ---------
 
-    spec = chart(c).configure(font=FONT).configure_title(fontSize=14, anchor="start").configure_axis(
-        labelFontSize=11, titleFontSize=11).configure_legend(labelFontSize=11).configure_view(stroke=None)
-    return bytes(vlc.vegalite_to_png(spec.to_json(), scale=scale))
+PRINT_WIDTH_IN = 6.0  # 15 cm in the .docx
+BAR_IN = 0.28  # height of one bar row
+HATCH = {"Đạt": "", "Chưa đạt": "////", "Chưa có số liệu": "...."}
+FILL = {"Đạt": "#1b5e20", "Chưa đạt": "#ffffff", "Chưa có số liệu": "#d9d9d9"}  # dark / white / light
+
+
+VIETNAMESE = "ươạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹđ"
+
+
+@functools.cache
+def vietnamese_fonts() -> tuple[Path, ...]:
+    """The Liberation Serif files that hold every Vietnamese letter (Liberation 2; the 1.07 files
+    of Debian's fonts-liberation lack ư, ơ, ạ …, which then fall back to another font)."""
+    from matplotlib.ft2font import FT2Font
+
+    found: dict[str, Path] = {}
+    for root in ("/usr/share/fonts", "/usr/local/share/fonts"):
+        for path in sorted(Path(root).rglob("LiberationSerif-*.ttf")) if Path(root).exists() else []:
+            cmap = FT2Font(str(path)).get_charmap()
+            if all(ord(ch) in cmap for ch in VIETNAMESE + VIETNAMESE.upper()):
+                found.setdefault(path.name, path)
+    return tuple(found.values())
+
+
+@functools.cache
+def _mpl() -> Any:
+    """matplotlib with Agg and Liberation Serif (Times metrics, Vietnamese glyphs); imported once."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    family = "DejaVu Serif"  # has every Vietnamese letter; the fallback
+    good = vietnamese_fonts()
+    if good:
+        fm = font_manager.fontManager
+        keep = {str(p) for p in good}
+        fm.ttflist = [f for f in fm.ttflist if f.name != FONT or f.fname in keep]  # not the 1.07 files
+        for path in good:
+            if str(path) not in {f.fname for f in fm.ttflist}:
+                fm.addfont(str(path))
+        family = FONT
+    plt.rcParams.update({"font.family": "serif", "font.serif": [family, "DejaVu Serif"],
+                         "font.size": 10, "hatch.linewidth": 0.8, "axes.titlesize": 11,
+                         "axes.titleweight": "bold", "axes.titlelocation": "left"})
+    return plt
+
+
+def _pct(p: Any) -> str:
+    return "—" if p is None or pd.isna(p) else f"{p:.1f}".replace(".", ",") + " %"
+
+
+def _rate_axes(ax: Any, d: pd.DataFrame, label: str) -> None:
+    """Bars of Tỉ lệ (%) with the threshold as a black tick; each bar says its value and verdict,
+    and met/missed differ by fill and hatching, so black and white print keeps them apart."""
+    n = len(d)
+    ys = list(range(n))
+    verdicts = [_verdict(p, t) for p, t in zip(d["Tỉ lệ (%)"], d["Chỉ tiêu (%)"], strict=True)]
+    vals = [0.0 if p is None or pd.isna(p) else float(p) for p in d["Tỉ lệ (%)"]]
+    top = max([100.0, *vals])
+    for y, v, ver in zip(ys, vals, verdicts, strict=True):
+        ax.barh(y, v, height=0.62, color=FILL[ver], hatch=HATCH[ver], edgecolor="black", linewidth=0.6)
+    for y, t in zip(ys, d["Chỉ tiêu (%)"], strict=True):
+        if t is not None and not pd.isna(t):
+            ax.plot([t, t], [y - 0.45, y + 0.45], color="black", linewidth=2)
+    for y, v, p, t, ver in zip(ys, vals, d["Tỉ lệ (%)"], d["Chỉ tiêu (%)"], verdicts, strict=True):
+        x = max(v, 0.0 if t is None or pd.isna(t) else float(t))  # clear of the threshold tick
+        ax.text(x + top * 0.015, y, f"{_pct(p)} · {ver}", va="center", ha="left", fontsize=9)
+    ax.set_yticks(ys, [str(x) for x in d[label]])
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.35)
+    ax.set_xlabel("Tỉ lệ (%) — vạch đen: chỉ tiêu", fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+def _counts_axes(ax: Any, labels: list[str], series: list[tuple[str, list[int], str, str]], xlabel: str) -> None:
+    """Horizontal (stacked) bars of counts, each segment labelled; whole numbers on the axis."""
+    from matplotlib.ticker import MaxNLocator
+
+    ys = list(range(len(labels)))
+    left = [0] * len(labels)
+    for name, vals, fill, hatch in series:
+        ax.barh(ys, vals, left=left, height=0.62, color=fill, hatch=hatch, edgecolor="black", linewidth=0.6,
+                label=name)
+        widest = max((sum(x) for x in zip(*[v for _, v, _, _ in series], strict=True)), default=1) or 1
+        for y, v, x0 in zip(ys, vals, left, strict=True):
+            if v and v >= widest * 0.07:  # a segment too narrow for its number is read from the total
+                ax.text(x0 + v / 2, y, str(v), va="center", ha="center", fontsize=8,
+                        color="white" if fill == BAR_COLOR else "black",
+                        bbox=None if fill == BAR_COLOR else {"facecolor": "white", "edgecolor": "none", "pad": 0.5})
+        left = [a + b for a, b in zip(left, vals, strict=True)]
+    top = max(left, default=1) or 1
+    for y, v in zip(ys, left, strict=True):
+        ax.text(v + top * 0.01, y, str(v), va="center", ha="left", fontsize=9, fontweight="bold")
+    ax.set_yticks(ys, labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.15)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(xlabel, fontsize=9)
+    ax.spines[["top", "right"]].set_visible(False)
+    if len(series) > 1:
+        ax.legend(loc="lower right", fontsize=9, frameon=False)
+
+
+def to_png(c: Chart, *, dpi: int = 150) -> bytes:
+    """The chart as a PNG for the .docx."""
+    plt = _mpl()
+    fig = figure(c)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def figure(c: Chart) -> Any:
+    """The matplotlib figure of a printed chart (the caller closes it)."""
+    plt = _mpl()
+    d = c.data
+    if c.kind == "breakdown":
+        codes = list(dict.fromkeys(d["Mã"]))
+        parts = [d[d["Mã"] == code].reset_index(drop=True) for code in codes]
+        heights = [max(2, len(p)) * BAR_IN + 0.5 for p in parts]
+        fig, axes = plt.subplots(len(parts), 1, figsize=(PRINT_WIDTH_IN, sum(heights) + 0.4),
+                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        for ax, code, part in zip(axes[:, 0], codes, parts, strict=True):
+            _rate_axes(ax, part, "Đơn vị")
+            if len(parts) > 1:
+                ax.set_title(code, fontsize=10)
+    else:
+        rows = len(d) if c.kind != "stacked" else len(dict.fromkeys(d["Nhóm"]))
+        fig, ax = plt.subplots(figsize=(PRINT_WIDTH_IN, max(2, rows) * BAR_IN + 1.0))
+        if c.kind == "indicators":
+            labels = d.assign(**{"Nhãn": [f"{m} · {s}" for m, s in zip(d["Mã"], d["Chỉ tiêu"], strict=True)]})
+            _rate_axes(ax, labels, "Nhãn")
+        elif c.kind == "stacked":
+            order = list(dict.fromkeys(d["Nhóm"]))
+            series = []
+            for name, fill, hatch in (("Tập thể", "#ffffff", "\\\\"), ("Cá nhân", BAR_COLOR, "")):
+                part = d[d["Đối tượng"] == name].groupby("Nhóm")["Số lượng"].sum()
+                series.append((name, [int(part.get(g, 0)) for g in order], fill, hatch))
+            _counts_axes(ax, order, series, "Số lượng")
+        elif c.kind == "channels":
+            _counts_axes(ax, list(d["Kênh"]), [("Số điển hình", [int(v) for v in d["Số điển hình"]], BAR_COLOR, "")],
+                         "Số điển hình")
+        else:
+            raise ValueError(c.kind)
+    fig.suptitle(c.title, x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.tight_layout()
+    return fig

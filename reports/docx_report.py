@@ -7,173 +7,39 @@ must write are italic and highlighted; page numbers from page 2, centred at the 
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import struct
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
-from docx.table import Table as DocxTable
+from docx.shared import Cm
 from docx.table import _Cell
-from docx.text.paragraph import Paragraph
-from docx.text.run import Run
 
-from components.fmt import day, num
+from indicators.fmt import day, num
+from reports import admin_layout as L
 from reports import charts
 from reports.build import Cell, Chart, Fmt, Para, Report, Section, Table
 
-FONT = "Times New Roman"
-BODY_PT = 14
+FONT = L.FONT
+BODY_PT = L.BODY_PT
 TABLE_PT = 12
-PAGE_WIDTH_CM = 21.0 - 3.0 - 1.5  # A4 minus left and right margins
-FIRST_LINE_CM = 1.0
+PAGE_WIDTH_CM = L.PAGE_WIDTH_CM
+KEEP_ROWS = 6  # a table up to this many rows is kept on one page; longer ones repeat their header
+SHORT_CHARS = 16  # a value this short never wraps in its cell ("Chưa đạt", "15/01/2026", "CĐCS khác")
 
 
-# --- low-level helpers -----------------------------------------------------------------------
+# --- low-level helpers (the shared ones live in reports.admin_layout) ---------------------------
 
-
-def _fonts(element: Any) -> None:
-    """Times New Roman for every script, East Asian included (w:rFonts w:eastAsia)."""
-    rpr = element.get_or_add_rPr()
-    rfonts = rpr.find(qn("w:rFonts"))
-    if rfonts is None:
-        rfonts = OxmlElement("w:rFonts")
-        rpr.insert(0, rfonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attr), FONT)
-
-
-def _run(p: Paragraph, text: str, *, size: float = BODY_PT, bold: bool = False, italic: bool = False,
-         underline: bool = False, highlight: bool = False) -> Run:
-    r = p.add_run(text)
-    _fonts(r._element)
-    r.font.size = Pt(size)
-    if bold:
-        r.font.bold = True
-    if italic:
-        r.font.italic = True
-    if underline:
-        r.font.underline = True
-    if highlight:
-        r.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    return r
-
-
-def _para(container: DocumentObject | _Cell, text: str = "", *, size: float = BODY_PT, bold: bool = False,
-          italic: bool = False, align: int | None = WD_ALIGN_PARAGRAPH.JUSTIFY, indent: bool = False,
-          before: float = 0, after: float = 6, highlight: bool = False, keep_next: bool = False) -> Paragraph:
-    p = container.add_paragraph()
-    if text:
-        _run(p, text, size=size, bold=bold, italic=italic, highlight=highlight)
-    pf = p.paragraph_format
-    pf.alignment = align  # type: ignore[assignment]
-    pf.space_before = Pt(before)
-    pf.space_after = Pt(after)
-    pf.line_spacing = 1.15
-    if indent:
-        pf.first_line_indent = Cm(FIRST_LINE_CM)
-    if keep_next:
-        pf.keep_with_next = True
-    return p
-
-
-def _cell_para(cell: _Cell, text: str, **kw: object) -> Paragraph:
-    """Write into a cell: reuse its first empty paragraph, then add more."""
-    first = cell.paragraphs[0]
-    if not first.text and not first.runs and not getattr(cell, "_used", False):
-        cell._used = True  # type: ignore[attr-defined]
-        p = first
-        if text:
-            _run(p, text, size=kw.get("size", BODY_PT), bold=bool(kw.get("bold")),  # type: ignore[arg-type]
-                 italic=bool(kw.get("italic")), highlight=bool(kw.get("highlight")))
-        pf = p.paragraph_format
-        pf.alignment = kw.get("align", WD_ALIGN_PARAGRAPH.CENTER)  # type: ignore[assignment]
-        pf.space_before = Pt(float(kw.get("before", 0)))  # type: ignore[arg-type]
-        pf.space_after = Pt(float(kw.get("after", 0)))  # type: ignore[arg-type]
-        pf.line_spacing = 1.0
-        return p
-    kw.setdefault("align", WD_ALIGN_PARAGRAPH.CENTER)
-    kw.setdefault("after", 0)
-    p = _para(cell, text, **kw)  # type: ignore[arg-type]
-    p.paragraph_format.line_spacing = 1.0
-    return p
-
-
-def _bottom_rule(p: Paragraph, *, left_cm: float, right_cm: float, space_pt: int = 1) -> None:
-    """A short solid line under a paragraph, between the given indents (the ND 30 rules)."""
-    p.paragraph_format.left_indent = Cm(left_cm)
-    p.paragraph_format.right_indent = Cm(right_cm)
-    ppr = p._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "6")
-    bottom.set(qn("w:space"), str(space_pt))
-    bottom.set(qn("w:color"), "000000")
-    bdr.append(bottom)
-    ppr.append(bdr)
-
-
-def _rule_line(cell_or_doc: DocumentObject | _Cell, *, width_cm: float, avail_cm: float) -> Paragraph:
-    p = cell_or_doc.add_paragraph()
-    side = max(0.0, (avail_cm - width_cm) / 2)
-    _bottom_rule(p, left_cm=side, right_cm=side)
-    pf = p.paragraph_format
-    pf.space_before = Pt(3)
-    pf.space_after = Pt(4)
-    pf.line_spacing = Pt(2)
-    r = p.add_run("")
-    r.font.size = Pt(2)
-    return p
-
-
-def _no_borders(table: DocxTable) -> None:
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:val"), "nil")
-        borders.append(e)
-    tblpr.append(borders)
-
-
-_TBLPR_ORDER = [qn(f"w:{t}") for t in (
-    "tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize", "tblW", "jc",
-    "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook")]
-
-
-def _tidy(table: DocxTable) -> None:
-    """Put table properties in schema order (Word is strict about it)."""
-    tblpr = table._tbl.tblPr
-    children = list(tblpr)
-    for c in children:
-        tblpr.remove(c)
-    rank = {t: i for i, t in enumerate(_TBLPR_ORDER)}
-    for c in sorted(children, key=lambda c: rank.get(c.tag, len(rank))):
-        tblpr.append(c)
-
-
-def _widths(table: DocxTable, widths_cm: Sequence[float]) -> None:
-    table.autofit = False  # a fixed layout
-    tblpr = table._tbl.tblPr
-    tblw = tblpr.find(qn("w:tblW"))
-    if tblw is not None:
-        tblw.set(qn("w:type"), "dxa")
-        tblw.set(qn("w:w"), str(int(Cm(sum(widths_cm)).twips)))
-    grid = table._tbl.tblGrid
-    for gc, w in zip(grid.findall(qn("w:gridCol")), widths_cm, strict=False):
-        gc.set(qn("w:w"), str(int(Cm(w).twips)))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths_cm, strict=False):
-            cell.width = Cm(w)
+_run, _para, _cell_para = L.run, L.para, L.cell_para
+_tidy, _widths = L.tidy, L.widths
 
 
 def _shade(cell: _Cell, fill: str) -> None:
@@ -199,32 +65,13 @@ def _repeat_header(row_el: object) -> None:
     trpr.append(h)
 
 
-def _page_number(doc: DocumentObject) -> None:
-    """ND 30: the page number, centred in the top margin, from the second page."""
-    section = doc.sections[0]
-    section.different_first_page_header_footer = True
-    p = section.header.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    r = _run(p, "", size=13)
-    for kind, text in (("begin", None), (None, " PAGE "), ("end", None)):
-        if kind:
-            fc = OxmlElement("w:fldChar")
-            fc.set(qn("w:fldCharType"), kind)
-            r._r.append(fc)
-        else:
-            it = OxmlElement("w:instrText")
-            it.set(qn("xml:space"), "preserve")
-            it.text = text
-            r._r.append(it)
-
-
 # --- blocks ------------------------------------------------------------------------------------
 
 
 def cell_text(value: Cell, fmt: Fmt) -> str:
     """How a value is written in a table cell (also what tests read back)."""
     if value is None:
-        return "" if fmt == "text" else "—"
+        return "" if fmt in ("text", "int") else "—"
     if fmt == "pct":
         return num(float(value), 1)  # type: ignore[arg-type]
     if fmt == "int":
@@ -235,29 +82,11 @@ def cell_text(value: Cell, fmt: Fmt) -> str:
 
 
 CHAR_CM = 0.24  # average width of a 12 pt Times New Roman character, when no font file is found
-PAD_CM = 0.4  # cell margins and a little air
-_FONT_FILES = {False: "LiberationSerif-Regular.ttf", True: "LiberationSerif-Bold.ttf"}
-
-
-@functools.cache
-def _font(bold: bool) -> Any:
-    """Liberation Serif has the metrics of Times New Roman: good for measuring text."""
-    try:
-        from PIL import ImageFont
-
-        for root in ("/usr/share/fonts", "/usr/local/share/fonts", "/Library/Fonts", "C:/Windows/Fonts"):
-            for path in Path(root).rglob(_FONT_FILES[bold]) if Path(root).exists() else []:
-                return ImageFont.truetype(str(path), 1000)
-    except Exception:
-        return None
-    return None
+PAD_CM = 0.5  # cell margins (2 × 0.19 cm) and air for the renderer's rounding
 
 
 def _text_cm(text: str, size: float = TABLE_PT, bold: bool = False) -> float:
-    f = _font(bold)
-    if f is None:
-        return len(text) * CHAR_CM * size / 12
-    return float(f.getlength(text)) / 1000 * size / 72 * 2.54 * 1.08
+    return L.text_cm(text, size, bold)
 
 
 LAYOUT_STEP_CM = 0.2
@@ -287,7 +116,10 @@ def _col_widths(t: Table) -> list[float]:
     ]
     rows = [header, *body]
     space = _text_cm(" ")
-    words = [[[_text_cm(w, bold=b) for w in text.split()] for text, b in row] for row in rows]
+    # a short value is one unbreakable word: its column is at least as wide as the whole value
+    # (headers may wrap: "Số / đạt" is fine, a value on two lines is not)
+    words = [[[_text_cm(w, bold=b) for w in ([text] if k and len(text) <= SHORT_CHARS else text.split())]
+              for text, b in row] for k, row in enumerate(rows)]
     ncol = len(t.columns)
     lo = [max([max(ws, default=0.0) for ws in (row[i] for row in words)] + [0.6]) + PAD_CM for i in range(ncol)]
     if sum(lo) >= PAGE_WIDTH_CM:
@@ -330,6 +162,33 @@ def _col_widths(t: Table) -> list[float]:
     return [w + (room * w / share if i in text_cols else 0.0) for i, w in enumerate(widths)]
 
 
+@functools.cache
+def _scratch() -> Any:
+    return Document()
+
+
+@functools.cache
+def _template(text_size: float, bold: bool, align: int, keep: bool) -> Any:
+    """A cell paragraph made once with python-docx, then copied per cell (a hundred times faster)."""
+    scratch = _scratch().add_table(rows=1, cols=1).cell(0, 0)
+    p = _cell_para(scratch, "x", size=text_size, bold=bold, align=align, before=1, after=1)
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    return p._p
+
+
+def _fill(tc: Any, tpl: Any, text: str) -> None:
+    p = copy.deepcopy(tpl)
+    t = p.find(f"{_W_R}/{_W_T}")
+    t.text = L.clean(text)
+    t.set(qn("xml:space"), "preserve")
+    old = tc.find(_W_P)
+    tc.replace(old, p)
+
+
+_W_P, _W_R, _W_T = qn("w:p"), qn("w:r"), qn("w:t")
+
+
 def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
     if title:
         _para(doc, t.title, size=13, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=4,
@@ -337,23 +196,40 @@ def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.columns))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _widths(table, _col_widths(t))
+    widths = _col_widths(t)
+    table.autofit = False
+    tblw = table._tbl.tblPr.find(qn("w:tblW"))
+    if tblw is not None:
+        tblw.set(qn("w:type"), "dxa")
+        tblw.set(qn("w:w"), str(int(Cm(sum(widths)).twips)))
+    for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=False):
+        gc.set(qn("w:w"), str(int(Cm(w).twips)))
     hdr = table.rows[0]
     _repeat_header(hdr._tr)
     for c, name in enumerate(t.columns):
         cell = hdr.cells[c]
+        cell.width = Cm(widths[c])
         _shade(cell, "E7E6E6")
-        _cell_para(cell, name, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+        p = _cell_para(cell, name, size=TABLE_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=2, after=2)
+        p.paragraph_format.keep_with_next = True
     aligns = [WD_ALIGN_PARAGRAPH.LEFT if f == "text" and name not in ("Mã", "Đánh giá") else WD_ALIGN_PARAGRAPH.CENTER
               for name, f in zip(t.columns, t.formats, strict=True)]
-    for r, (row, row_obj) in enumerate(zip(t.rows, table.rows[1:], strict=True), start=1):
-        _no_split(row_obj._tr)
-        bold = t.total and r == len(t.rows)
-        for value, f, cell, align in zip(row, t.formats, row_obj.cells, aligns, strict=True):
-            _cell_para(cell, cell_text(value, f), size=TABLE_PT, bold=bold, align=align, before=1, after=1)
+    keep_all = len(t.rows) <= KEEP_ROWS  # small tables never leave "Tổng cộng" alone on the next page
+    twips = [str(int(Cm(w).twips)) for w in widths]
+    trs = table._tbl.tr_lst[1:]
+    for r, (row, tr) in enumerate(zip(t.rows, trs, strict=True), start=1):
+        _no_split(tr)
+        bold = bool(t.total and r == len(t.rows))
+        # the first row stays with the header, the total with a row above
+        keep = (keep_all and r < len(t.rows)) or r == 1 or r == len(t.rows) - 1
+        for value, f, tc, align, tw in zip(row, t.formats, tr.tc_lst, aligns, twips, strict=True):
+            tcw = tc.get_or_add_tcPr().get_or_add_tcW()
+            tcw.set(qn("w:w"), tw)
+            tcw.set(qn("w:type"), "dxa")
+            _fill(tc, _template(TABLE_PT, bold, int(align), keep), cell_text(value, f))
     _tidy(table)
     if t.note:
-        _para(doc, t.note, size=12, italic=True)
+        _para(doc, t.note, size=11, italic=True, after=2)
     _para(doc, "", after=2)
 
 
@@ -400,128 +276,36 @@ def _section(doc: DocumentObject, s: Section, *, charts_on: bool, keep: bool = F
 # --- the document ------------------------------------------------------------------------------
 
 
-def _setup(doc: DocumentObject) -> None:
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-    sec.top_margin, sec.bottom_margin = Cm(2.0), Cm(2.0)
-    sec.left_margin, sec.right_margin = Cm(3.0), Cm(1.5)
-    sec.header_distance = Cm(1.0)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    _fonts(normal.element)
-    # document defaults too, so table styles and new runs inherit the font
-    rpr_default = doc.styles.element.find(qn("w:docDefaults"))
-    if rpr_default is not None:
-        rpr = rpr_default.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
-        if rpr is not None:
-            rf = rpr.find(qn("w:rFonts"))
-            if rf is None:
-                rf = OxmlElement("w:rFonts")
-                rpr.insert(0, rf)
-            for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-                rf.set(qn(attr), FONT)
-            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-                if rf.get(qn(attr)) is not None:
-                    del rf.attrib[qn(attr)]
-    doc.core_properties.language = "vi-VN"
-
-
-def _cell_margins(table: DocxTable, cm: float) -> None:
-    mar = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:w"), str(int(Cm(cm).twips)))
-        e.set(qn("w:type"), "dxa")
-        mar.append(e)
-    table._tbl.tblPr.append(mar)
-
-
-def _indent(table: DocxTable, cm: float) -> None:
-    ind = OxmlElement("w:tblInd")
-    ind.set(qn("w:w"), str(int(Cm(cm).twips)))
-    ind.set(qn("w:type"), "dxa")
-    table._tbl.tblPr.append(ind)
-
-
-HEADER_LEFT_CM, HEADER_RIGHT_CM, HEADER_OUTDENT_CM = 8.4, 9.1, 1.0
-MOTTO_CM = 5.8  # "Độc lập - Tự do - Hạnh phúc", 13 pt bold
-
-
-def _header_block(doc: DocumentObject, rep: Report) -> None:
-    """ND 30 header: the organ on the left, the national title and motto on the right."""
-    t = doc.add_table(rows=2, cols=2)
-    _no_borders(t)
-    _cell_margins(t, 0.1)
-    _indent(t, -HEADER_OUTDENT_CM)
-    _widths(t, [HEADER_LEFT_CM, HEADER_RIGHT_CM])
-    left, right = t.rows[0].cells
-    _cell_para(left, rep.org_parent, size=12)
-    _cell_para(left, rep.org_name, size=12, bold=True)
-    _rule_line(left, width_cm=3.0, avail_cm=HEADER_LEFT_CM - 0.2)
-    _cell_para(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=12, bold=True)
-    motto = _cell_para(right, "Độc lập - Tự do - Hạnh phúc", size=13, bold=True)
-    side = (HEADER_RIGHT_CM - 0.2 - MOTTO_CM) / 2
-    _bottom_rule(motto, left_cm=side, right_cm=side, space_pt=3)
-    num_cell, date_cell = t.rows[1].cells
-    _cell_para(num_cell, rep.doc_number, size=13, before=4)
-    _cell_para(date_cell, rep.place_date, size=14, italic=True, before=4)
-    _tidy(t)
-
-
-def _title(doc: DocumentObject, rep: Report) -> None:
-    _para(doc, rep.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=24, after=0)
-    _para(doc, rep.subtitle, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _rule_line(doc, width_cm=4.0, avail_cm=PAGE_WIDTH_CM)
-    _para(doc, "", after=0)
-
-
-def _signature(doc: DocumentObject, rep: Report) -> None:
-    t = doc.add_table(rows=1, cols=2)
-    _no_borders(t)
-    _widths(t, [8.0, PAGE_WIDTH_CM - 8.0])
-    left, right = t.rows[0].cells
-    p = _cell_para(left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, before=6)
-    p.paragraph_format.keep_with_next = True
-    for line in rep.recipients:
-        _cell_para(left, f"- {line}", size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for n, line in enumerate(rep.signer):
-        _cell_para(right, line, size=14, bold=True, before=6 if n == 0 else 0)
-    for _ in range(4):
-        _cell_para(right, "", size=14)
-    _cell_para(right, rep.signer_name, size=14, bold=True, highlight=True)
-    _tidy(t)
-
-
 def _appendix(doc: DocumentObject, rep: Report) -> None:
     if not rep.appendix:
         return
     p = _para(doc, "", after=0)
     p.add_run().add_break(WD_BREAK.PAGE)
-    _para(doc, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    _para(doc, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0, keep_next=True)
     _para(doc, f"(Kèm theo Báo cáo số       /{rep.doc_symbol} {long_issued(rep)} của {rep.unit_name})", size=13,
-          italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
+          italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=8, keep_next=True)
     for s in rep.appendix:
         _section(doc, s, charts_on=False)
 
 
 def long_issued(rep: Report) -> str:
-    return rep.place_date.split(", ", 1)[1]
+    return L.long_date(rep.issued)
 
 
 def to_docx(report: Report, *, charts_on: bool = True) -> bytes:
     """The report as .docx bytes."""
     doc = Document()
-    _setup(doc)
-    _page_number(doc)
-    _header_block(doc, report)
-    _title(doc, report)
+    L.setup(doc, title=f"{report.title} {report.subtitle}".replace(L.NBSP, " "), author=report.unit_name,
+            today=report.issued, subject="Báo cáo thi đua, khen thưởng")
+    L.page_numbers(doc)
+    L.letterhead(doc, report.letterhead)
+    L.title(doc, report.title, report.subtitle)
     _para(doc, report.intro, indent=True)
     for n, s in enumerate(report.sections, start=1):
         # ND 30: the signature never stands alone on a page; the last section goes with it
         _section(doc, s, charts_on=charts_on, keep=n == len(report.sections))
     _para(doc, "", after=0, keep_next=True)
-    _signature(doc, report)
+    L.signature(doc, report.signer_block, report.recipients)
     _appendix(doc, report)
     buf = io.BytesIO()
     doc.save(buf)

@@ -613,6 +613,8 @@ class _Builder:
                 mess.enum(status),
                 gone_cell,
                 u.own_sheet,
+                None,  # Email, Điện thoại: filled by sheets.demo_reminders
+                None,
                 None, None, None, None,
             ])
 
@@ -1236,6 +1238,9 @@ class _Builder:
                 rows = self.rows.get(sheet, {}).get(t.name, [])
                 header: list[Cell] = list(_headers(owner, t))
                 width = len(header)
+                if t is S.KHEN_THUONG:  # awards entered directly carry no Mã hồ sơ: blank there
+                    at = t.headers.index("Mã hồ sơ")
+                    rows = [r if len(r) == width else [*r[:at], None, *r[at:]] for r in rows]
                 for r in rows:
                     if len(r) != width:
                         raise AssertionError(f"{sheet}/{t.name}: row of {len(r)} cells under {width} headers")
@@ -1442,6 +1447,9 @@ def build_demo(store: Store, *, seed: int = 2020, today: date | None = None, sca
     b = _Builder(store, seed, today, scale)
     b.build_units()
     b.don_vi()
+    from sheets import demo_reminders  # contacts and NhacViec (SPEC 8), on their own random streams
+
+    demo_reminders.add(b)
     b.chi_tieu()
     b.ky_bao_cao()
     b.nguoi_dung()

@@ -25,3 +25,14 @@ class ValidationError(TdktError):
 
 class WriteError(TdktError):
     """A write failed; the caller keeps the user's input and may retry."""
+
+
+class PartialWriteError(WriteError):
+    """A write spanning several spreadsheets stopped half-way: ``written`` (spreadsheet -> rows)
+    landed, ``missing`` did not. Retrying with the same write id completes what is missing."""
+
+    def __init__(self, message: str, *, write_id: str, written: dict[str, int], missing: dict[str, int]) -> None:
+        super().__init__(message)
+        self.write_id = write_id
+        self.written = written
+        self.missing = missing

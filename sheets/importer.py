@@ -15,20 +15,23 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from sheets import cells
+from sheets import cells, upload
 from sheets import schema as S
 from sheets.errors import PermissionDenied, TdktError, ValidationError
 from sheets.load import Dataset
-from sheets.parse import ERROR, SEVERITY_VI, WARNING, Problem, match_tab, parse_tab
+from sheets.parse import ERROR, SEVERITY_VI, WARNING, Problem, parse_tab
 from sheets.stores.base import Cell, Grid
 from sheets.text import fold
 from sheets.write import WriteResult, actor_for, append, can_write_tab, record_owners
+
+log = logging.getLogger(__name__)
 
 MAX_ROWS = 5000  # one upload; larger lists are split by the user
 # The door stamps these itself; what an upload carries there is dropped, not checked.
@@ -91,33 +94,21 @@ def _problem(source: str, tab: str, row: int | None, column: str | None, value: 
     return Problem(severity, source, tab, row, column, value, message, fix)
 
 
-def read_xlsx(data: bytes, tab_name: str, *, filename: str = "tệp tải lên") -> tuple[Grid, str, list[Problem]]:
-    """The grid of the sheet for ``tab_name`` in an uploaded workbook.
+def read_xlsx(data: bytes, tab_name: str, *, filename: str = "tệp tải lên",
+              limits: upload.Limits = upload.DEFAULT) -> tuple[Grid, str, list[Problem]]:
+    """The grid of the sheet for ``tab_name`` in an uploaded workbook, read within ``limits``
+    (``sheets.upload``: sizes checked before parsing, rows streamed).
 
     Returns ``(grid, sheet title, problems)``; the grid is empty when the file cannot be
-    read or has no such sheet (the problems say why). A workbook with a single sheet is
-    taken whatever its name.
+    read, breaks a limit or has no such sheet (the problems say why). A workbook with a
+    single sheet is taken whatever its name.
     """
-    from sheets.stores.xlsx import read_workbook
-
     try:
-        # load_workbook reads a file-like object as well as a path
-        tabs = read_workbook(io.BytesIO(data))  # type: ignore[arg-type]
-    except Exception as exc:  # not a zip, not a workbook, damaged
+        return upload.read_sheet(data, tab_name, filename=filename, limits=limits)
+    except Exception as exc:  # whatever else a hostile file does: a message, never a traceback
         return [], "", [_problem(filename, tab_name, None, None, "",
-                                 f"Không đọc được tệp: {type(exc).__name__}. Tệp phải là sổ tính Excel (.xlsx).",
+                                 f"Không đọc được tệp ({type(exc).__name__}). Tệp phải là sổ tính Excel (.xlsx).",
                                  "Mở tệp bằng Excel hoặc Google Sheets rồi lưu lại dạng .xlsx.")]
-    wanted = S.TABS[tab_name]
-    for title, grid in tabs.items():
-        if match_tab(title) is wanted:
-            return grid, title, []
-    if len(tabs) == 1:
-        title, grid = next(iter(tabs.items()))
-        return grid, title, []
-    names = ", ".join(tabs) or "không có trang nào"
-    return [], "", [_problem(filename, tab_name, None, None, "",
-                             f"Không có trang «{tab_name}» trong tệp ({names}).",
-                             f"Dùng tệp mẫu của trang {tab_name}, hoặc đổi tên trang trong tệp thành «{tab_name}».")]
 
 
 def grid_from_text(text: str, tab_name: str, *, columns: Sequence[str]) -> tuple[Grid, int]:
@@ -230,22 +221,31 @@ def _rows_of(tab: S.Tab, grid: Grid, first_row: int) -> tuple[list[dict[str, Cel
     return rows, lines
 
 
-def _unit_of(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
-    if tab.name == "DiemDanh":
-        courses = ds.versions["KhoaHoc"]
-        hit = courses[(courses["course"] == row["course"]) & courses["_winner"]]
-        return str(hit["unit"].iloc[0]) if len(hit) else None
-    return str(row[tab.unit_attr]) if tab.unit_attr and row[tab.unit_attr] is not None else None
-
-
 def check(
     ds: Dataset, tab_name: str, grid: Sequence[Sequence[Any]], actor: str, *, source: str = "tệp tải lên", first_row: int = 1,
     sheet_title: str | None = None,
 ) -> ImportCheck:
     """Validate every row as the door would, write nothing, and say what is wrong row by row.
 
-    ``first_row`` is the row number of ``grid[0]`` (the header) as the user sees it.
+    ``first_row`` is the row number of ``grid[0]`` (the header) as the user sees it. Whatever
+    a hostile cell does, the answer is a report, never an exception.
     """
+    try:
+        return _check(ds, tab_name, grid, actor, source=source, first_row=first_row, sheet_title=sheet_title)
+    except Exception as exc:  # a value no reader foresaw: say so, keep the details in the log
+        log.exception("import check failed")
+        result = ImportCheck(S.TABS[tab_name], source)
+        result.problems.append(_problem(
+            source, sheet_title or tab_name, None, None, "",
+            f"Không kiểm tra được tệp: có ô chứa giá trị bất thường ({type(exc).__name__}).",
+            "Kiểm tra các ô số và ngày (số quá dài, ngày sai dạng), sửa rồi tải lên lại."))
+        return result
+
+
+def _check(
+    ds: Dataset, tab_name: str, grid: Sequence[Sequence[Any]], actor: str, *, source: str, first_row: int,
+    sheet_title: str | None,
+) -> ImportCheck:
     tab = S.TABS[tab_name]
     label = sheet_title or tab.name
     result = ImportCheck(tab, source)
@@ -253,29 +253,7 @@ def check(
         result.problems.append(_problem(source, label, None, None, "", "Tệp không có dữ liệu.",
                                         f"Điền dữ liệu vào mẫu của trang {tab.name}, dòng 1 là tiêu đề."))
         return result
-    # the door stamps the audit columns itself: drop what the file carries there
-    stamped = {fold(tab.column(a).name) for a in STAMPED}
-    grid = [list(grid[0])] + [  # a copy: the caller's grid is left as it was
-        [None if j < len(grid[0]) and grid[0][j] is not None and fold(str(grid[0][j])) in stamped else v
-         for j, v in enumerate(r)]
-        for r in grid[1:]
-    ]
-    parsed = parse_tab(tab, grid, spreadsheet=source, tab_name=label, first_row=first_row)
-    result.problems.extend(parsed.problems)
-    if parsed.skipped:
-        return result
-    result.rows, result.lines = _rows_of(tab, grid, first_row)
-    if not result.rows:
-        result.problems.append(_problem(source, label, None, None, "", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu.",
-                                        "Điền dữ liệu từ dòng 2."))
-        return result
-    if len(result.rows) > MAX_ROWS:
-        result.problems.append(_problem(source, label, None, None, str(len(result.rows)),
-                                        f"Tệp có {len(result.rows)} dòng, quá {MAX_ROWS} dòng cho một lần nhập.",
-                                        "Chia thành nhiều tệp nhỏ hơn."))
-        return result
-
-    # who may write what: the door's own rules, row by row
+    # who may write this tab at all: one answer for the whole file
     try:
         user = actor_for(ds, actor)
     except PermissionDenied as exc:
@@ -286,73 +264,223 @@ def check(
                                         f"Vai trò «{user.role}» không được ghi vào trang {tab.name}.",
                                         "Chọn trang dữ liệu mà vai trò của bạn được ghi."))
         return result
-    allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
-    officers = set(ds.versions["CanBo"]["officer"])
-    unit_col = tab.column(tab.unit_attr).name if tab.unit_attr else "Mã khóa"
-    owners = record_owners(ds, tab) if allowed is not None else {}
-    seen: dict[tuple[Any, ...], int] = {}
-    for _, row in parsed.frame.iterrows():
-        line = int(row["_row"])
-        key = tuple(row[a] for a in tab.key_attrs)
-        if key in seen:
-            result.problems.append(_problem(
-                source, label, line, tab.column(tab.key_attrs[0]).name, " / ".join(str(k) for k in key),
-                f"Trùng mã với dòng {seen[key]} trong cùng tệp; dòng dưới là phiên bản mới hơn.",
-                "Xóa một trong hai dòng nếu nhập trùng.", WARNING))
-        seen[key] = line
-        if tab.name == "KhenThuong" and row["subject"] == S.SUBJECT_PERSON and row["group"] is None:
-            result.problems.append(_problem(
-                source, label, line, "Nhóm đối tượng", "",
-                "Khen thưởng cá nhân chưa ghi nhóm đối tượng; được tính vào mẫu số T3, không vào tử số.",
-                "Chọn nhóm đối tượng: " + "; ".join(S.GROUPS) + ".", WARNING))
-        if tab.registry_only:
-            if tab.name == "DonVi" and row["parent"] is not None and row["parent"] not in ds.tree:
-                result.problems.append(_problem(source, label, line, "Mã đơn vị cấp trên", str(row["parent"]),
-                                                "Đơn vị cấp trên không có trong DonVi.", "Chọn đơn vị cấp trên đã có."))
-            continue
-        unit = _unit_of(ds, tab, row)
-        if tab.name == "DiemDanh":
-            if unit is None:
-                result.problems.append(_problem(source, label, line, "Mã khóa", str(row["course"]),
-                                                "Mã khóa không có trong KhoaHoc.", "Nhập mã một khóa tập huấn đã có."))
-                continue
-            if row["officer"] not in officers:
-                result.problems.append(_problem(source, label, line, "Mã cán bộ", str(row["officer"]),
-                                                "Mã cán bộ không có trong CanBo.", "Nhập mã một cán bộ đã có."))
-                continue
-        if unit is None or unit not in ds.tree:
-            result.problems.append(_problem(source, label, line, unit_col, str(unit),
-                                            "Mã đơn vị không có trong DonVi.", "Nhập mã một đơn vị đã có."))
-            continue
-        if allowed is not None and unit not in allowed:
-            result.problems.append(_problem(
-                source, label, line, unit_col, unit,
-                f"Đơn vị «{unit}» ({ds.tree.name(unit)}) nằm ngoài phạm vi của bạn: chỉ được ghi cho "
-                f"{ds.tree.name(user.unit)} và các đơn vị trực thuộc.",
-                "Xóa dòng này, hoặc nhờ đơn vị đó (hoặc cấp trên của nó) tự nhập."))
-            continue
-        owner = owners.get(key)
-        if allowed is not None and owner is not None and owner not in allowed:
-            result.problems.append(_problem(
-                source, label, line, tab.column(tab.key_attrs[0]).name, " / ".join(str(k) for k in key),
-                f"Mã này đã là bản ghi của {ds.tree.name(owner)}, ngoài phạm vi của bạn; không ghi đè được.",
-                "Dùng một mã khác cho bản ghi mới."))
-    if result.errors:
+    # the door stamps the audit columns itself: drop what the file carries there
+    stamped = {fold(tab.column(a).name) for a in STAMPED}
+    work: Grid = [list(grid[0])] + [  # a copy: the caller's grid is left as it was
+        [None if j < len(grid[0]) and grid[0][j] is not None and fold(str(grid[0][j])) in stamped else v
+         for j, v in enumerate(r)]
+        for r in grid[1:]
+    ]
+    data_lines = sum(1 for r in work[1:] if any(not cells.is_blank(v) for v in r))
+    if data_lines > MAX_ROWS:
+        result.problems.append(_problem(source, label, None, None, str(data_lines),
+                                        f"Tệp có {data_lines} dòng, quá {MAX_ROWS} dòng cho một lần nhập.",
+                                        "Chia thành nhiều tệp nhỏ hơn."))
+        return result
+    named = _codes_for_names(ds, tab, work, result, first_row, label)
+    _propose_codes(tab, work, result, first_row, label)
+    parsed = parse_tab(tab, work, spreadsheet=source, tab_name=label, first_row=first_row)
+    result.problems.extend(parsed.problems)
+    if parsed.skipped:
+        return result
+    result.rows, result.lines = _rows_of(tab, work, first_row)
+    if not result.rows:
+        result.problems.append(_problem(source, label, None, None, "", "Tệp chỉ có dòng tiêu đề, không có dòng dữ liệu.",
+                                        "Điền dữ liệu từ dòng 2."))
         return result
 
-    # the door itself, on a store that keeps nothing: whatever it refuses is refused here too
+    _row_checks(ds, tab, user, parsed.frame, result, named, label)
+    # the door itself, on a store that keeps nothing, for the rows nothing is wrong with yet:
+    # whatever it refuses is refused here too, in the same report
+    bad = set(result.bad_lines)
+    good = [(raw, line) for raw, line in zip(result.rows, result.lines, strict=True) if line not in bad]
+    if not good:
+        return result
     try:
-        append(_DryRun(ds.registry), tab.name, result.rows, actor, dataset=ds,  # type: ignore[arg-type]
+        append(_DryRun(ds.registry), tab.name, [raw for raw, _ in good], actor, dataset=ds,  # type: ignore[arg-type]
                write_id="DRYRUN")
     except ValidationError as exc:
         for p in exc.problems:
-            at = result.lines[p.row - 2] if p.row is not None and 0 <= p.row - 2 < len(result.lines) else None
+            at = good[p.row - 2][1] if p.row is not None and 0 <= p.row - 2 < len(good) else None
             result.problems.append(Problem(p.severity, source, label, at, p.column, p.value, p.message, p.fix))
         if not exc.problems:
             result.problems.append(_problem(source, label, None, None, "", str(exc), "Kiểm tra lại các dòng."))
     except TdktError as exc:
         result.problems.append(_problem(source, label, None, None, "", str(exc), "Kiểm tra lại các dòng."))
     return result
+
+
+def _header_index(grid: Grid, name: str) -> int | None:
+    for i, h in enumerate(grid[0]):
+        if h is not None and fold(str(h)) == fold(name):
+            return i
+    return None
+
+
+def _codes_for_names(ds: Dataset, tab: S.Tab, grid: Grid, result: ImportCheck, first_row: int,
+                     label: str) -> set[int]:
+    """Where a unit's code is asked and its name was typed, put the code in (a warning shows
+    which). Returns the lines whose name matched several units (already reported)."""
+    wanted = [tab.column(tab.unit_attr).name] if tab.unit_attr and tab.name != "DonVi" else []
+    if tab.name == "DonVi":
+        wanted = ["Mã đơn vị cấp trên"]
+    units = ds.frames["DonVi"]
+    by_name: dict[str, list[str]] = {}
+    for code, name in zip(units["unit"], units["name"], strict=True):
+        if isinstance(name, str):
+            by_name.setdefault(fold(name), []).append(str(code))
+    ambiguous: set[int] = set()
+    for col_name in wanted:
+        i = _header_index(grid, col_name)
+        if i is None:
+            continue
+        for n, r in enumerate(grid[1:]):
+            if i >= len(r) or cells.is_blank(r[i]):
+                continue
+            code = cells.parse_code(r[i])[0]
+            if code is None or code in ds.tree:
+                continue
+            typed = str(r[i]).strip()
+            hits = by_name.get(fold(typed))
+            if not hits:  # "Ba Bể" for "LĐLĐ huyện Ba Bể"
+                tail = " " + fold(typed)
+                hits = sorted({c for k, cs in by_name.items() if k.endswith(tail) for c in cs})
+            line = first_row + 1 + n
+            if len(hits) == 1:
+                r[i] = hits[0]
+                result.problems.append(_problem(
+                    result.source, label, line, col_name, typed,
+                    f"«{typed}» là tên đơn vị: đã hiểu là mã {hits[0]} ({ds.tree.name(hits[0])}).",
+                    f"Có thể ghi thẳng mã {hits[0]} vào cột «{col_name}».", WARNING))
+            elif hits:
+                ambiguous.add(line)
+                result.problems.append(_problem(
+                    result.source, label, line, col_name, typed,
+                    f"«{typed}» trùng tên với {len(hits)} đơn vị (mã {', '.join(hits[:6])}).",
+                    f"Ghi mã đơn vị vào cột «{col_name}» thay cho tên."))
+    return ambiguous
+
+
+CODE_PREFIX = {"PhongTrao": "PT", "CanBo": "CB", "KhoaHoc": "KH", "DienHinh": "DH", "NhacViec": "NV"}
+
+
+def proposed_code(tab_name: str, values: Sequence[Cell]) -> str:
+    """A stable code for a row typed without one: the same row gives the same code, so an
+    import sent again makes a new version of the same record, never a second record."""
+    text = "|".join(fold(str(v)) for v in values if not cells.is_blank(v))
+    return f"{CODE_PREFIX[tab_name]}-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8].upper()
+
+
+def _propose_codes(tab: S.Tab, grid: Grid, result: ImportCheck, first_row: int, label: str) -> None:
+    """Fill the record code of rows that left it blank, and say which code each got."""
+    if tab.name != "KhenThuong" and tab.name not in CODE_PREFIX:
+        return
+    key = tab.column(tab.key_attrs[0]).name
+    if _header_index(grid, key) is None:
+        grid[0].append(key)
+    i = _header_index(grid, key)
+    assert i is not None
+    pos = {fold(str(h)): j for j, h in enumerate(grid[0]) if h is not None}
+
+    def cell(r: list[Cell], name: str) -> Cell:
+        j = pos.get(fold(name))
+        return r[j] if j is not None and j < len(r) else None
+
+    for n, r in enumerate(grid[1:]):
+        if not any(not cells.is_blank(v) for v in r) or (i < len(r) and not cells.is_blank(r[i])):
+            continue
+        if tab.name == "KhenThuong":
+            code = award_code(cell(r, "Số quyết định"), cells.parse_date(cell(r, "Ngày quyết định"))[0],
+                              cell(r, "Tên người hoặc tập thể"), cells.parse_code(cell(r, "Mã đơn vị"))[0],
+                              cell(r, "Hình thức"))
+        else:
+            code = proposed_code(tab.name, r)
+        r.extend([None] * (i + 1 - len(r)))
+        r[i] = code
+        result.problems.append(_problem(result.source, label, first_row + 1 + n, key, "",
+                                        f"Để trống mã: ứng dụng đặt mã {code}.",
+                                        "Không cần làm gì; muốn mã khác thì ghi mã vào cột này.", WARNING))
+
+
+def _row_checks(ds: Dataset, tab: S.Tab, user: Any, frame: pd.DataFrame, result: ImportCheck,
+                skip_unit: set[int], label: str) -> None:
+    """What the door checks row by row (codes that must exist, the user's subtree, records of
+    other units), on every row of the file, every problem of each row reported."""
+    source = result.source
+    allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
+    officers = set(ds.versions["CanBo"]["officer"])
+    unit_col = tab.column(tab.unit_attr).name if tab.unit_attr else "Mã khóa"
+    owners = record_owners(ds, tab) if allowed is not None else {}
+    parsed = {int(line): row for line, (_, row) in zip(frame["_row"], frame.iterrows(), strict=True)}
+    seen: dict[tuple[Any, ...], int] = {}
+    key_cols = [tab.column(a).name for a in tab.key_attrs]
+    for raw, line in zip(result.rows, result.lines, strict=True):
+        row = parsed.get(line)
+        if row is not None:
+            key = tuple(row[a] for a in tab.key_attrs)
+            if key in seen:
+                result.problems.append(_problem(
+                    source, label, line, key_cols[0], " / ".join(str(k) for k in key),
+                    f"Trùng mã với dòng {seen[key]} trong cùng tệp; dòng dưới là phiên bản mới hơn.",
+                    "Xóa một trong hai dòng nếu nhập trùng.", WARNING))
+            seen[key] = line
+            if tab.name == "KhenThuong" and row["subject"] == S.SUBJECT_PERSON and row["group"] is None:
+                result.problems.append(_problem(
+                    source, label, line, "Nhóm đối tượng", "",
+                    "Khen thưởng cá nhân chưa ghi nhóm đối tượng; được tính vào mẫu số T3, không vào tử số.",
+                    "Chọn nhóm đối tượng: " + "; ".join(S.GROUPS) + ".", WARNING))
+        if tab.registry_only:
+            parent = cells.parse_code(raw.get("Mã đơn vị cấp trên"))[0] if tab.name == "DonVi" else None
+            if parent is not None and parent not in ds.tree and line not in skip_unit:
+                result.problems.append(_problem(source, label, line, "Mã đơn vị cấp trên", parent,
+                                                "Đơn vị cấp trên không có trong danh sách đơn vị (DonVi).",
+                                                "Chọn đơn vị cấp trên đã có."))
+            continue
+        if tab.name == "DiemDanh":
+            course = cells.parse_code(raw.get("Mã khóa"))[0]
+            officer = cells.parse_code(raw.get("Mã cán bộ"))[0]
+            unit = _course_unit(ds, course)
+            if course is not None and unit is None:
+                result.problems.append(_problem(source, label, line, "Mã khóa", course,
+                                                "Mã khóa không có trong danh sách khóa tập huấn (KhoaHoc).",
+                                                "Nhập mã một khóa tập huấn đã có."))
+            if officer is not None and officer not in officers:
+                result.problems.append(_problem(source, label, line, "Mã cán bộ", officer,
+                                                "Mã cán bộ không có trong danh sách cán bộ (CanBo).",
+                                                "Nhập mã một cán bộ đã có."))
+            if unit is None:
+                continue
+        else:
+            unit = cells.parse_code(raw.get(unit_col))[0]
+            if unit is None or line in skip_unit:
+                continue  # blank: the parser has said so
+            if unit not in ds.tree:
+                result.problems.append(_problem(source, label, line, unit_col, unit,
+                                                "Mã đơn vị không có trong danh sách đơn vị (DonVi).",
+                                                "Nhập mã (hoặc tên) một đơn vị đã có."))
+                continue
+        if allowed is not None and unit not in allowed:
+            result.problems.append(_problem(
+                source, label, line, unit_col, unit,
+                f"Đơn vị «{unit}» ({ds.tree.name(unit)}) nằm ngoài phạm vi của bạn: chỉ được ghi cho "
+                f"{ds.tree.name(user.unit)} và các đơn vị trực thuộc.",
+                "Xóa dòng này, hoặc nhờ đơn vị đó (hoặc cấp trên của nó) tự nhập."))
+        if allowed is not None and len(tab.key_attrs) == 1:
+            code = cells.parse_code(raw.get(key_cols[0]))[0]
+            owner = owners.get((code,))
+            if owner is not None and owner not in allowed:
+                result.problems.append(_problem(
+                    source, label, line, key_cols[0], str(code),
+                    f"Mã này đã là bản ghi của {ds.tree.name(owner)}, ngoài phạm vi của bạn; không ghi đè được.",
+                    "Dùng một mã khác cho bản ghi mới (hoặc để trống để ứng dụng tự đặt mã)."))
+
+
+def _course_unit(ds: Dataset, course: str | None) -> str | None:
+    if course is None:
+        return None
+    courses = ds.versions["KhoaHoc"]
+    hit = courses[(courses["course"] == course) & courses["_winner"]]
+    return str(hit["unit"].iloc[0]) if len(hit) else None
 
 
 def write(store: Any, ds: Dataset, checked: ImportCheck, actor: str, *, write_id: str | None = None) -> WriteResult:

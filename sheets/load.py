@@ -8,7 +8,7 @@ version per key. A broken tab, row or cell never stops the rest from loading.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from sheets import schema as S
 from sheets.gcpause import gc_paused
 from sheets.owners import HOME, Homes, Records, build_homes, future_stamps, resolve_refs, split_by_home
 from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedColumns, Problem, match_tab, parse_columns
+from sheets.reminders import check_read
 from sheets.stores.base import SheetRead, Store
 
 
@@ -177,13 +178,18 @@ def _typed_frame(tab: S.Tab, columns: dict[str, list[Any]]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _stack(tab: S.Tab, parts: list[ParsedColumns]) -> pd.DataFrame:
+def _stack(tab: S.Tab, parts: list[tuple[int, ParsedColumns]]) -> pd.DataFrame:
+    """Stack a tab's parts; each part's spreadsheet index is its place in this load (a kept
+    parse may have moved when DonVi's rows did)."""
     names = [c.attr for c in tab.all_columns] + META_COLUMNS
     columns: dict[str, list[Any]] = {n: [] for n in names}
-    for p in parts:
+    for idx, p in parts:
         if p.columns:
             for n in names:
-                columns[n].extend(p.columns[n])
+                if n == "_sheet_idx":
+                    columns[n].extend([idx] * len(p.columns[n]))
+                else:
+                    columns[n].extend(p.columns[n])
     return _typed_frame(tab, columns)
 
 
@@ -354,42 +360,73 @@ def _scope_filter(
 def load(store: Store) -> Dataset:
     """Read a whole store into resolved frames and problems."""
     with gc_paused():
-        return _load(store)
+        return _load(store, lambda names, config_allowed: [parse_sheet(r, config_allowed) for r in store.read(names)])
 
 
-def _load(store: Store) -> Dataset:
+@dataclass
+class SheetParse:
+    """One spreadsheet read and parsed, before anything is resolved across spreadsheets: what
+    an incremental reload keeps for a spreadsheet that did not change (sheets.incremental)."""
+
+    name: str
+    error: str | None
+    url: str | None
+    tab_ids: dict[str, int]
+    problems: list[Problem]  # of its own cells and tabs, in reading order
+    parts: dict[str, list[ParsedColumns]]  # contract tab -> its parsed tabs here
+    col_index: dict[tuple[str, str, str], int]
+
+
+def parse_sheet(read: SheetRead, config_allowed: bool) -> SheetParse:
+    """Parse every contract tab of one spreadsheet (config tabs only where ``config_allowed``)."""
+    problems: list[Problem] = []
+    parts: dict[str, list[ParsedColumns]] = defaultdict(list)
+    col_index: dict[tuple[str, str, str], int] = {}
+    for tab_name, grid in read.tabs.items():
+        t = match_tab(tab_name)
+        if t is None:
+            continue  # other tabs (notes, pivot tables) are ignored
+        if t.registry_only and not config_allowed:
+            problems.append(
+                Problem(WARNING, read.name, tab_name, None, None, "",
+                        f"Trang «{t.name}» chỉ được đọc từ bảng tính đăng ký của tỉnh; trang này bị bỏ qua.",
+                        "Chuyển nội dung sang bảng tính đăng ký, rồi xóa trang này.")
+            )
+            continue
+        pt = parse_columns(t, grid, spreadsheet=read.name, tab_name=tab_name)
+        problems.extend(pt.problems)
+        for header, col in (pt.positions or {}).items():
+            col_index[(read.name, tab_name, header)] = col
+        parts[t.name].append(pt)
+    return SheetParse(read.name, read.error, read.url, dict(read.tab_ids), problems, dict(parts), col_index)
+
+
+# (names, config allowed) -> their parses, in order: a full load reads them all; an
+# incremental one re-reads only those that changed.
+Fetch = Callable[[list[str], bool], list[SheetParse]]
+
+
+def _load(store: Store, fetch: Fetch) -> Dataset:
     problems: list[Problem] = []
     registry = store.registry
-    first = store.read([registry])[0]
+    first = fetch([registry], True)[0]
     read_at: dict[str, datetime] = {registry: clock.now()}  # for stamps in the future (SPEC 3.3)
     sheet_errors: dict[str, str] = {}
     if first.error:
         sheet_errors[registry] = first.error
         problems.append(Problem(ERROR, registry, "", None, None, "", first.error,
                                 "Kiểm tra nguồn dữ liệu và quyền truy cập."))
-    reads: list[SheetRead] = [first]
-    parsed: dict[str, list[ParsedColumns]] = defaultdict(list)
+    reads: list[SheetParse] = [first]
+    parsed: dict[str, list[tuple[int, ParsedColumns]]] = defaultdict(list)
     col_index: dict[tuple[str, str, str], int] = {}
 
-    def parse_sheet(read: SheetRead, idx: int, config_allowed: bool) -> None:
-        for tab_name, grid in read.tabs.items():
-            t = match_tab(tab_name)
-            if t is None:
-                continue  # other tabs (notes, pivot tables) are ignored
-            if t.registry_only and not config_allowed:
-                problems.append(
-                    Problem(WARNING, read.name, tab_name, None, None, "",
-                            f"Trang «{t.name}» chỉ được đọc từ bảng tính đăng ký của tỉnh; trang này bị bỏ qua.",
-                            "Chuyển nội dung sang bảng tính đăng ký, rồi xóa trang này.")
-                )
-                continue
-            pt = parse_columns(t, grid, spreadsheet=read.name, sheet_idx=idx, tab_name=tab_name)
-            problems.extend(pt.problems)
-            for header, col in (pt.positions or {}).items():
-                col_index[(read.name, tab_name, header)] = col
-            parsed[t.name].append(pt)
+    def take(sp: SheetParse, idx: int) -> None:
+        problems.extend(sp.problems)
+        col_index.update(sp.col_index)
+        for name, pts in sp.parts.items():
+            parsed[name].extend((idx, pt) for pt in pts)
 
-    parse_sheet(first, 0, True)
+    take(first, 0)
 
     def stacked(t: S.Tab) -> pd.DataFrame:
         column = t.column("stamp").name
@@ -417,7 +454,7 @@ def _load(store: Store) -> Dataset:
             linked.append(sheet)
         owners[sheet].append(code)
     if linked:
-        more = store.read(linked)
+        more = fetch(linked, False)
         at = clock.now()
         for i, read in enumerate(more, start=1):
             read_at[read.name] = at
@@ -429,7 +466,7 @@ def _load(store: Store) -> Dataset:
                                         f"{read.error} (bảng tính của đơn vị {owner})",
                                         "Kiểm tra đường dẫn trong cột «Bảng tính» của DonVi và quyền chia sẻ."))
                 continue
-            parse_sheet(read, i, False)
+            take(read, i)
     allowed: dict[str, frozenset[str]] = {registry: tree.subtree(None)}
     for sheet, codes in owners.items():
         allowed[sheet] = frozenset().union(*(tree.subtree(c) for c in codes))
@@ -454,10 +491,12 @@ def _load(store: Store) -> Dataset:
     }
 
     known_units = set(tree.parent)
-    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO):
+    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO, S.NHAC_VIEC):
         f = stacked(t)
         assert t.unit_attr is not None
-        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Mã đơn vị")
+        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Đơn vị nhắc" if t is S.NHAC_VIEC else "Mã đơn vị")
+        if t is S.NHAC_VIEC:  # the reminded unit must lie under the sender
+            f = check_read(f, tree, problems)
         f = _derive(t, f, problems)
         f[HOME] = f[t.unit_attr].map(homes.unit_home).astype(object) if len(f) else pd.Series([], dtype=object)
         if "movement" in f.columns and t is not S.PHONG_TRAO:
@@ -499,6 +538,9 @@ def _load(store: Store) -> Dataset:
     versions["DiemDanh"], current = resolve(S.DIEM_DANH, dd, problems)
     frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
 
+    from sheets.workflow import read_pass  # SPEC 7: MauIn, DangKy, HoSo, HoSoDanhSach; dossier awards
+
+    read_pass(stacked, frames, versions, tree, allowed, registry, problems)
     _check_awards(frames["KhenThuong"], problems)
     order = {r.name: i for i, r in enumerate(reads)}
     tab_order = {t.name: i for i, t in enumerate(S.ALL_TABS)}

@@ -77,7 +77,7 @@ def _parser(col: Column) -> Callable[[object], cells.Result]:
     if kind is Kind.INT:
         if col.attr in YEAR_ATTRS:
             return cells.parse_year
-        return cells.parse_nonneg_int if col.attr in ("members",) else cells.parse_int
+        return cells.parse_nonneg_int if col.attr in ("members", "people") else cells.parse_int
     return {
         Kind.CODE: cells.parse_code,
         Kind.TEXT: cells.parse_text,

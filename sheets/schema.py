@@ -44,7 +44,8 @@ ROLE_LEADER = "Lãnh đạo tỉnh"
 ROLE_OFFICER = "Cán bộ cấp trên cơ sở"
 ROLE_TRAINER = "Điều phối đào tạo"
 ROLE_ADMIN = "Quản trị"
-ROLES = (ROLE_LEADER, ROLE_OFFICER, ROLE_TRAINER, ROLE_ADMIN)
+ROLE_DESK = "Cán bộ thi đua tỉnh"  # the province's TĐKT desk (SPEC 1, 7)
+ROLES = (ROLE_LEADER, ROLE_OFFICER, ROLE_TRAINER, ROLE_ADMIN, ROLE_DESK)
 
 PERIOD_HALF = "6 tháng"
 PERIOD_YEAR = "Năm"
@@ -83,6 +84,17 @@ REGIMES = ("Chuyên trách", "Kiêm nhiệm")
 COURSE_FORMS = ("Trực tiếp", "Trực tuyến", "Kết hợp")
 EXEMPLAR_KINDS = ("Cá nhân", "Tập thể", "Mô hình, cách làm hay")
 CHANNELS = ("Website LĐLĐ tỉnh", "Báo Bắc Kạn", "Đài PT-TH", "Facebook", "Zalo", "Khác")
+
+# NhacViec (SPEC 8): what a reminder is about, and how it went out
+TOPIC_PLAN = "Kế hoạch"
+TOPIC_MOVEMENT = "Phong trào"
+TOPIC_AWARD = "Khen thưởng"
+TOPIC_TRAINING = "Tập huấn"
+TOPIC_OFFICER = "Cán bộ"
+TOPIC_REPORT = "Báo cáo"
+TOPIC_DOSSIER = "Hồ sơ"
+REMINDER_TOPICS = (TOPIC_PLAN, TOPIC_MOVEMENT, TOPIC_AWARD, TOPIC_TRAINING, TOPIC_OFFICER, TOPIC_REPORT, TOPIC_DOSSIER)
+REMINDER_CHANNELS = ("Email", "Zalo", "Điện thoại", "Văn bản", "Khác")
 
 INDICATOR_CODES = ("T1A", "T1B", "T2", "T3", "T4", "O1", "O2", "O3")
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -165,6 +177,9 @@ DON_VI = Tab(
         _c("Trạng thái", "status", Kind.ENUM, enum=UNIT_STATUSES),
         _c("Ngày giải thể", "dissolved", Kind.DATE),
         _c("Bảng tính", "sheet", Kind.TEXT),
+        # after Bảng tính, so sheets and code that know the first ten columns by position still fit
+        _c("Email", "email", Kind.EMAIL),
+        _c("Điện thoại", "phone", Kind.TEXT),
     ),
     registry_only=True,
     unit_attr="unit",
@@ -255,6 +270,7 @@ KHEN_THUONG = Tab(
         _c("Mã phong trào", "movement", Kind.CODE),
         _c("Giá trị làm lợi (đồng)", "value", Kind.NUMBER),
         _c("Thành tích", "achievement", Kind.TEXT),
+        _c("Mã hồ sơ", "dossier", Kind.CODE),
         COL_VOID,
     ),
     unit_attr="unit",
@@ -334,8 +350,116 @@ BAO_CAO = Tab(
     ),
     unit_attr="unit",
 )
+NHAC_VIEC = Tab(
+    "NhacViec",
+    "Nhắc việc, đôn đốc",
+    (
+        _c("Mã nhắc", "reminder", Kind.CODE, required=True, key=True),
+        _c("Đơn vị nhắc", "sender", Kind.CODE, required=True),
+        _c("Mã đơn vị", "unit", Kind.CODE, required=True),
+        _c("Năm", "year", Kind.INT, required=True),
+        _c("Nội dung nhắc", "topic", Kind.ENUM, required=True, enum=REMINDER_TOPICS),
+        _c("Kênh", "channel", Kind.ENUM, required=True, enum=REMINDER_CHANNELS),
+        _c("Gửi đến", "to", Kind.TEXT),
+        _c("Ngày nhắc", "date", Kind.DATE, required=True),
+        _c("Nội dung", "body", Kind.TEXT),
+        COL_VOID,
+    ),
+    unit_attr="sender",  # the record concerns the sender's unit (its scope, its home spreadsheet)
+)
 
-CONFIG_TABS: tuple[Tab, ...] = (DON_VI, CHI_TIEU, KY_BAO_CAO, NGUOI_DUNG)
+# --- the commendation workflow (SPEC 7) -------------------------------------------
+DOSSIER_DRAFT = "Nháp"
+DOSSIER_SENT = "Đã gửi"
+DOSSIER_WITHDRAWN = "Rút"
+DOSSIER_RECEIVED = "Đã tiếp nhận"
+DOSSIER_RETURNED = "Trả lại"
+DOSSIER_REVIEWED = "Đã xét duyệt"
+DOSSIER_DECIDED = "Đã quyết định"
+DOSSIER_STATUSES = (
+    DOSSIER_DRAFT, DOSSIER_SENT, DOSSIER_WITHDRAWN, DOSSIER_RECEIVED, DOSSIER_RETURNED, DOSSIER_REVIEWED,
+    DOSSIER_DECIDED,
+)
+RESULT_AGREED = "Đồng ý"
+RESULT_REJECTED = "Không đồng ý"
+RESULT_UPWARD = "Trình cấp trên"
+RESULTS = (RESULT_AGREED, RESULT_REJECTED, RESULT_UPWARD)
+PRINT_FIELDS = ("Tên", "Đơn vị", "Thành tích", "Số quyết định", "Ngày quyết định", "Người ký", "Số vào sổ")
+
+HO_SO = Tab(
+    "HoSo",
+    "Hồ sơ đề nghị khen thưởng",
+    (
+        _c("Mã hồ sơ", "dossier", Kind.CODE, required=True, key=True),
+        _c("Mã đơn vị", "unit", Kind.CODE, required=True),
+        _c("Năm", "year", Kind.INT, required=True),
+        _c("Trích yếu", "summary", Kind.TEXT, required=True),
+        _c("Loại khen thưởng", "type", Kind.ENUM, enum=AWARD_TYPES),
+        _c("Mã phong trào", "movement", Kind.CODE),
+        _c("Trạng thái", "status", Kind.ENUM, required=True, enum=DOSSIER_STATUSES),
+        _c("Số tờ trình", "submission_no", Kind.TEXT),
+        _c("Ngày gửi", "sent", Kind.DATE),
+        _c("Ngày tiếp nhận", "received", Kind.DATE),
+        _c("Lý do trả lại", "return_reason", Kind.TEXT),
+        _c("Ngày xét duyệt", "reviewed", Kind.DATE),
+        _c("Số quyết định", "decision_no", Kind.TEXT),
+        _c("Ngày quyết định", "decided", Kind.DATE),
+        _c("Cấp khen", "level", Kind.ENUM, enum=AWARD_LEVELS),
+        _c("Người ký", "signer", Kind.TEXT),
+        COL_VOID,
+    ),
+    unit_attr="unit",
+)
+HO_SO_DANH_SACH = Tab(
+    "HoSoDanhSach",
+    "Danh sách đề nghị khen thưởng",
+    (
+        _c("Mã hồ sơ", "dossier", Kind.CODE, required=True, key=True),
+        _c("STT", "line", Kind.INT, required=True, key=True),
+        _c("Đối tượng", "subject", Kind.ENUM, required=True, enum=SUBJECTS),
+        _c("Tên người hoặc tập thể", "name", Kind.TEXT, required=True),
+        _c("Mã đơn vị", "unit", Kind.CODE, required=True),
+        _c("Chức vụ", "position", Kind.TEXT),
+        _c("Nhóm đối tượng", "group", Kind.ENUM, enum=GROUPS),
+        _c("Giới tính", "gender", Kind.ENUM, enum=GENDERS),
+        _c("Hình thức đề nghị", "form", Kind.TEXT, required=True),
+        _c("Thành tích", "achievement", Kind.TEXT),
+        _c("Giá trị làm lợi (đồng)", "value", Kind.NUMBER),
+        _c("Kết quả", "result", Kind.ENUM, enum=RESULTS),
+        _c("Tỉ lệ phiếu (%)", "vote", Kind.PERCENT),
+        COL_VOID,
+    ),
+    unit_attr=None,  # the dossier's proposing unit (as DiemDanh concerns the course's organiser)
+)
+DANG_KY = Tab(
+    "DangKy",
+    "Đăng ký thi đua",
+    (
+        _c("Năm", "year", Kind.INT, required=True, key=True),
+        _c("Mã đơn vị", "unit", Kind.CODE, required=True, key=True),
+        _c("Ngày đăng ký", "registered", Kind.DATE, required=True),
+        _c("Danh hiệu đăng ký", "titles", Kind.TEXT),
+        _c("Số cá nhân đăng ký", "people", Kind.INT),
+        _c("Ghi chú", "note", Kind.TEXT),
+        COL_VOID,
+    ),
+    unit_attr="unit",
+)
+MAU_IN = Tab(
+    "MauIn",
+    "Vị trí in giấy khen, bằng khen",
+    (
+        _c("Hình thức", "form", Kind.TEXT, required=True, key=True),
+        _c("Trường", "field", Kind.ENUM, required=True, key=True, enum=PRINT_FIELDS),
+        _c("X (mm)", "x", Kind.NUMBER, required=True),
+        _c("Y (mm)", "y", Kind.NUMBER, required=True),
+        _c("Cỡ chữ", "size", Kind.NUMBER),
+        COL_VOID,
+    ),
+    registry_only=True,
+)
+
+CONFIG_TABS: tuple[Tab, ...] = (DON_VI, CHI_TIEU, KY_BAO_CAO, NGUOI_DUNG, MAU_IN)
 DATA_TABS: tuple[Tab, ...] = (
     KE_HOACH,
     PHONG_TRAO,
@@ -345,6 +469,10 @@ DATA_TABS: tuple[Tab, ...] = (
     DIEM_DANH,
     DIEN_HINH,
     BAO_CAO,
+    NHAC_VIEC,
+    HO_SO,
+    HO_SO_DANH_SACH,
+    DANG_KY,
 )
 ALL_TABS: tuple[Tab, ...] = CONFIG_TABS + DATA_TABS
 TABS: dict[str, Tab] = {t.name: t for t in ALL_TABS}

@@ -1,4 +1,5 @@
-"""Open a source named as on the command line: demo, sqlite:PATH, xlsx:PATH, gsheets:KEY."""
+"""Open a source named as on the command line: demo, sqlite:PATH, xlsx:PATH, gsheets:KEY,
+postgresql://USER[:PASSWORD]@HOST[:PORT]/DB."""
 
 from __future__ import annotations
 
@@ -49,10 +50,14 @@ def open_source(spec: str, *, credentials: str | None = None, create: bool = Fal
         from sheets.stores.sqlite import SqliteStore
 
         return SqliteStore(path)
+    if spec.startswith(("postgresql://", "postgres://")):
+        from sheets.stores.postgres import PostgresStore
+
+        return PostgresStore(spec)
     kind, _, rest = spec.partition(":")
     if not rest:
         raise SourceError(
-            f"Nguồn dữ liệu «{spec}» không hợp lệ: dùng demo, sqlite:ĐƯỜNG_DẪN, xlsx:ĐƯỜNG_DẪN hoặc gsheets:KHÓA."
+            f"Nguồn dữ liệu «{spec}» không hợp lệ: dùng demo, sqlite:ĐƯỜNG_DẪN, xlsx:ĐƯỜNG_DẪN, gsheets:KHÓA hoặc postgresql://NGƯỜI_DÙNG@MÁY/CSDL."
         )
     if kind == "sqlite":
         from sheets.stores.sqlite import SqliteStore
@@ -79,12 +84,17 @@ def open_source(spec: str, *, credentials: str | None = None, create: bool = Fal
         creds = credentials or os.environ.get("TDKT_SERVICE_ACCOUNT") or os.environ.get(
             "GOOGLE_APPLICATION_CREDENTIALS"
         )
-        if not creds:
+        if not creds:  # the same secrets.toml as the app ([connections.tdkt])
+            from sheets.settings import connection
+
+            conn = connection()
+            if conn and (conn.get("service_account_info") or conn.get("service_account_file")):
+                return GSheetsStore.from_secrets({**conn, "spreadsheet": rest})
             raise SourceError(
-                "Thiếu khóa tài khoản dịch vụ Google: dùng --credentials TỆP.json hoặc biến môi trường "
-                "TDKT_SERVICE_ACCOUNT."
+                "Thiếu khóa tài khoản dịch vụ Google: dùng --credentials TỆP.json, biến môi trường "
+                "TDKT_SERVICE_ACCOUNT, hoặc mục [connections.tdkt] của .streamlit/secrets.toml."
             )
         if not Path(creds).exists():
             raise SourceError(f"Không tìm thấy tệp khóa tài khoản dịch vụ «{creds}».")
         return GSheetsStore(rest, credentials_file=creds)
-    raise SourceError(f"Loại nguồn «{kind}» không được hỗ trợ: dùng demo, sqlite:, xlsx: hoặc gsheets:.")
+    raise SourceError(f"Loại nguồn «{kind}» không được hỗ trợ: dùng demo, sqlite:, xlsx:, gsheets: hoặc postgresql://.")

@@ -229,17 +229,27 @@ def style_tab(wb: Workbook, ws: Worksheet, header: Sequence[object], columns: Se
 
 
 # --- templates ---------------------------------------------------------------------
+SYSTEM_ATTRS = ("stamp", "author", "write_id")  # stamped by the write door, never typed
+
+
+def entry_headers(tab: S.Tab) -> list[str]:
+    """The columns a person fills: every column but the three the app stamps (Cập nhật lúc,
+    Người cập nhật, Mã lần ghi); the door adds those at the end of the header when it writes."""
+    return [c.name for c in tab.all_columns if c.attr not in SYSTEM_ATTRS]
+
+
 def template_workbook(tabs: Sequence[S.Tab] | None = None, *, include_config: bool = False,
                       rows: Mapping[str, Sequence[Sequence[Any]]] | None = None) -> Workbook:
-    """A workbook with one styled sheet per tab. ``rows`` maps a tab name to data rows laid
-    out in ``tab.headers`` order (no header row)."""
+    """A workbook with one styled sheet per tab, headed by ``entry_headers``. ``rows`` maps a
+    tab name to data rows laid out in ``tab.headers`` order (no header row): with rows, the
+    system columns are kept, since the rows carry them."""
     if tabs is None:
         tabs = (S.CONFIG_TABS + S.DATA_TABS) if include_config else S.DATA_TABS
     wb = Workbook()
     default = wb.active
     for t in tabs:
         ws = wb.create_sheet(t.name)
-        header = t.headers
+        header = t.headers if rows and t.name in rows else entry_headers(t)
         for i, h in enumerate(header, start=1):
             set_cell(ws.cell(1, i), h)
         for r, line in enumerate((rows or {}).get(t.name, ()), start=2):

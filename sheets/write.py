@@ -16,9 +16,9 @@ from typing import Any
 
 import pandas as pd
 
-from sheets import clock
+from sheets import clock, reminders, workflow
 from sheets import schema as S
-from sheets.errors import PermissionDenied, ValidationError, WriteError
+from sheets.errors import PartialWriteError, PermissionDenied, ValidationError, WriteError
 from sheets.load import Dataset, User, load
 from sheets.owners import HOME, Records, resolve_refs
 from sheets.parse import ERROR, Problem, parse_rows
@@ -33,6 +33,16 @@ class WriteResult:
     rows: int
     sheets: dict[str, int]  # spreadsheet -> rows written there
     already: bool = False  # the write had landed before (a retry); nothing was added
+    added: int | None = None  # rows this call added (a retry completing a partial write adds fewer)
+
+    @property
+    def rows_added(self) -> int:
+        return self.rows if self.added is None else self.added
+
+    @property
+    def completed(self) -> bool:
+        """A retry that added the rows an earlier, interrupted attempt had left out."""
+        return not self.already and self.rows_added < self.rows
 
 
 def new_write_id() -> str:
@@ -47,9 +57,11 @@ def actor_for(ds: Dataset, email: str) -> User:
 
 
 def can_write_tab(user: User, tab: str) -> bool:
+    if tab == "NhacViec":  # reminders: their own rules (SPEC 8)
+        return reminders.may_remind(user)
     if user.role == S.ROLE_ADMIN:
         return True
-    if user.role == S.ROLE_OFFICER:
+    if user.role in (S.ROLE_OFFICER, S.ROLE_DESK):
         return tab in {t.name for t in S.DATA_TABS}
     if user.role == S.ROLE_TRAINER:
         return tab in ("KhoaHoc", "DiemDanh")
@@ -76,6 +88,9 @@ def _concerned_unit(ds: Dataset, tab: S.Tab, row: pd.Series) -> str | None:
         courses = ds.versions["KhoaHoc"]
         hit = courses[(courses["course"] == row["course"]) & courses["_winner"]]
         return str(hit["unit"].iloc[0]) if len(hit) else None
+    if tab.name == "HoSoDanhSach":  # a list row concerns its dossier's proposing unit (SPEC 7)
+        rec = workflow.dossier_record(ds, str(row["dossier"]))
+        return None if rec is None else str(rec["unit"])
     if tab.unit_attr:
         return str(row[tab.unit_attr])
     return None
@@ -151,7 +166,9 @@ def append(
     problems: list[Problem] = [p for p in parsed.problems if p.severity == ERROR]
     frame = parsed.frame.copy()
     moves: list[tuple[str, dict[str, Any]]] = []  # (old home spreadsheet, void row) of records moved
-    allowed = ds.tree.subtree(user.unit) if user.role != S.ROLE_ADMIN else None
+    if tab.name == "NhacViec" and len(frame):
+        reminders.check_write(ds, user, frame)
+    allowed = ds.tree.subtree(user.unit) if user.role not in (S.ROLE_ADMIN, S.ROLE_DESK) else None
     targets: dict[str, list[int]] = defaultdict(list)
     officers = set(ds.versions["CanBo"]["officer"])
     owners = record_owners(ds, tab) if allowed is not None else {}
@@ -222,6 +239,8 @@ def append(
         targets[home].append(int(str(i)))
     bad_rows = len(rows) - len(frame)
     if problems or bad_rows:
+        if len(rows) == 1:  # one form on screen: it is the form that is not valid, not "1 dòng"
+            raise ValidationError("Biểu mẫu chưa hợp lệ; chưa ghi gì.", problems)
         raise ValidationError(
             f"Có {len({p.row for p in problems}) or bad_rows} dòng không hợp lệ; chưa ghi gì.", problems
         )
@@ -234,17 +253,17 @@ def append(
 
     wid = write_id or new_write_id()
     stamp = clock.stamp()
+    flow = workflow.check_write(ds, user, tab, frame, stamp)  # SPEC 7 steps; raises when refused
+    if flow is not None:
+        targets, stamp = defaultdict(list, flow.targets), flow.stamp
     header = tab.headers
     written: dict[str, int] = {}
-    already = False
+    added = 0
+    records = frame.to_dict("records")  # one conversion, not a Series per row
     for sheet, idxs in targets.items():
-        if write_id is not None and store.has_write_id(sheet, tab.name, wid):
-            already = True  # a retry of a write that landed
-            written[sheet] = len(idxs)
-            continue
         grid: list[list[Cell]] = []
         for i in idxs:
-            r = frame.iloc[i]
+            r = records[i]
             line_cells: list[Cell] = []
             for col in tab.all_columns:
                 if col.attr == "stamp":
@@ -259,20 +278,55 @@ def append(
                     line_cells.append(_canonical(col, r[col.attr]))
             grid.append(line_cells)
         try:
-            store.append_rows(sheet, tab.name, header, grid)
+            # a caller's id may have landed before (a retry): check and append as one step
+            landed_now = (_append_once(store, sheet, tab.name, header, grid, wid) if write_id is not None
+                          else _append_new(store, sheet, tab.name, header, grid))
         except Exception as exc:  # an unclear failure: did it land?
             try:
                 landed = store.has_write_id(sheet, tab.name, wid)
             except Exception:
                 landed = False
             if not landed:
-                raise WriteError(
-                    f"Chưa ghi được vào bảng tính «{sheet}»: {exc}. Dữ liệu bạn nhập vẫn còn; hãy thử lại."
-                ) from exc
+                _raise_unfinished(targets, written, sheet, wid, exc)
+            landed_now = True
         finally:
             store.invalidate(sheet)
         written[sheet] = len(idxs)
-    return WriteResult(wid, len(frame), written, already)
+        added += len(idxs) if landed_now else 0
+    return WriteResult(wid, len(frame), written, already=added == 0, added=added)
+
+
+def _append_new(store: Store, sheet: str, tab: str, header: list[str], grid: list[list[Cell]]) -> bool:
+    store.append_rows(sheet, tab, header, grid)  # a fresh id: nothing to check
+    return True
+
+
+def _append_once(store: Store, sheet: str, tab: str, header: list[str], grid: list[list[Cell]], wid: str) -> bool:
+    once = getattr(store, "append_once", None)
+    if once is not None:
+        return bool(once(sheet, tab, header, grid, wid))
+    # a store without the atomic step (a test double): check, then append
+    if store.has_write_id(sheet, tab, wid):
+        return False
+    store.append_rows(sheet, tab, header, grid)
+    return True
+
+
+def _raise_unfinished(targets: dict[str, list[int]], written: dict[str, int], failed: str, wid: str,
+                      exc: BaseException) -> None:
+    """Say exactly what landed: nothing (a plain failure), or part of a multi-spreadsheet write."""
+    if not written:
+        raise WriteError(
+            f"Chưa ghi được vào bảng tính «{failed}»: {exc}. Dữ liệu bạn nhập vẫn còn; hãy thử lại."
+        ) from exc
+    missing = {s: len(i) for s, i in targets.items() if s not in written}
+    done, left = sum(written.values()), sum(missing.values())
+    raise PartialWriteError(
+        f"Mới ghi được {done} trong {done + left} dòng (vào bảng tính {', '.join(written)}); "
+        f"chưa ghi được {left} dòng vào bảng tính {', '.join(missing)}: {exc}. "
+        "Bấm ghi lại để ghi nốt các dòng còn thiếu; các dòng đã ghi không bị ghi lại lần nữa.",
+        write_id=wid, written=dict(written), missing=missing,
+    ) from exc
 
 
 def _attendance_refs(ds: Dataset, row: pd.Series, organiser: str, line: int) -> Problem | None:

@@ -10,6 +10,9 @@ import pytest
 
 TODAY = "2026-11-25"
 
+# the OpenID Connect provider shared by tests/browser/test_oidc.py and tests/test_deploy.py
+pytest_plugins = ("tests.oidc.harness",)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
@@ -17,6 +20,7 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
     os.environ["TDKT_TODAY"] = TODAY
     os.environ["TDKT_ALLOW_ACT_AS"] = "1"  # tests act as users via session_state["actor"] on sqlite copies
+    os.environ.setdefault("TDKT_RAISE", "1")  # AppTest sees a page's exception (users get our error page)
     os.environ.pop("TDKT_SOURCE", None)
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     os.environ["TDKT_DEMO_PATH"] = str(path)
@@ -52,3 +56,26 @@ def demo_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TDKT_SOURCE", f"sqlite:{path}")
     monkeypatch.setenv("TDKT_ALLOW_ACT_AS", "1")
     return path
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """One throw-away PostgreSQL cluster per test session (tests/pg.py), stopped at the end."""
+    from tests.pg import start_cluster
+
+    cluster = start_cluster()
+    if isinstance(cluster, str):
+        if os.environ.get("CI") == "true":
+            pytest.fail(cluster)
+        pytest.skip(cluster)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture()
+def pg_uri(pg_cluster: object) -> str:
+    """A fresh, empty database of the session's cluster, as a socket URI."""
+    from tests.pg import Cluster
+
+    assert isinstance(pg_cluster, Cluster)
+    return pg_cluster.socket_uri(pg_cluster.new_database())

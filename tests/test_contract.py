@@ -1,4 +1,4 @@
-"""One contract over every backend: SQLite, workbook folder and the Google Sheets fake
+"""One contract over every backend: SQLite, workbook folder, the Google Sheets fake and PostgreSQL
 hold the same cells and give the same figures, and the write door behaves the same."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sheets.sources import open_source
 from sheets.stores.base import Store
 from sheets.stores.gsheets import GSheetsStore
 from sheets.stores.memory import MemoryStore
+from sheets.stores.postgres import PostgresStore
 from sheets.stores.sqlite import SqliteStore
 from sheets.stores.xlsx import XlsxStore
 from sheets.write import append
@@ -40,8 +41,10 @@ def gsheets_for(src: Store) -> tuple[GSheetsStore, FakeSheets]:
     return store, fake
 
 
-def make(kind: str, tmp_path: Path, src: Store) -> Store:
-    if kind == "sqlite":
+def make(kind: str, tmp_path: Path, src: Store, request: pytest.FixtureRequest) -> Store:
+    if kind == "postgres":  # a fresh database of the session's real PostgreSQL server
+        dst: Store = PostgresStore(request.getfixturevalue("pg_uri"))
+    elif kind == "sqlite":
         dst: Store = SqliteStore(tmp_path / "x.sqlite")
     elif kind == "xlsx":
         dst = XlsxStore(tmp_path / "wb" / "registry.xlsx")
@@ -52,7 +55,7 @@ def make(kind: str, tmp_path: Path, src: Store) -> Store:
     return dst
 
 
-KINDS = ["sqlite", "xlsx", "gsheets"]
+KINDS = ["sqlite", "xlsx", "gsheets", "postgres"]
 
 
 def figures(store: Store, cases: list[tuple[int, date, str | None]]) -> list[object]:
@@ -61,24 +64,24 @@ def figures(store: Store, cases: list[tuple[int, date, str | None]]) -> list[obj
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_fixture_province_same_figures(kind: str, tmp_path: Path) -> None:
+def test_fixture_province_same_figures(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     clock.set_now("2026-03-01")
     src = MemoryStore(F.province())
     cases = [(2025, date(2025, 12, 31), None), (2025, date(2026, 3, 1), "H1"), (2024, date(2024, 12, 31), None)]
-    assert figures(make(kind, tmp_path, src), cases) == figures(src, cases)
+    assert figures(make(kind, tmp_path, src, request), cases) == figures(src, cases)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_demo_same_figures(kind: str, tmp_path: Path) -> None:
+def test_demo_same_figures(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     src = open_source("demo")
     cases = [(2025, clock.today(), None), (2024, date(2024, 6, 30), "BABE"), (2026, clock.today(), "GD")]
-    assert figures(make(kind, tmp_path, src), cases) == figures(src, cases)
+    assert figures(make(kind, tmp_path, src, request), cases) == figures(src, cases)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_write_door_same_everywhere(kind: str, tmp_path: Path) -> None:
+def test_write_door_same_everywhere(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     clock.set_now("2025-12-31T09:00:00")
-    store = make(kind, tmp_path, MemoryStore(F.province()))
+    store = make(kind, tmp_path, MemoryStore(F.province()), request)
     before = compute(load(store), 2025, date(2025, 12, 31))["T1B"].numerator
     rows = [{"Năm": 2025, "Mã đơn vị": "C6", "Có kế hoạch": "Có", "Đã phát động": "Có",
              "Ghi chú": '=IMPORTXML("http://x", "//a")'}]

@@ -34,7 +34,7 @@ ADMIN = "quantri@demo.tdkt.vn"
 OFFICER = "canbo.babe@demo.tdkt.vn"
 TRAINER = "daotao@demo.tdkt.vn"
 READ = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/dao_tao.py",
-        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py"]
+        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py"]
 ROLE_PAGES = {
     LEADER: READ,
     ADMIN: [*READ, "views/nhap_lieu.py", "views/cai_dat.py"],
@@ -129,7 +129,7 @@ def test_pages_never_change_the_shared_province_results() -> None:
             at.switch_page(page).run()
             assert not at.exception, (page, at.exception)
     today = clock.today()
-    spec, gen = data.source_spec(), data._GLOBAL_GEN[0]
+    spec, gen = data.cache_key()
     shared = data._province(spec, gen, 2026, today)
     assert shared is data._province(spec, gen, 2026, today)  # the very object the pages used
     fresh = compute(load(open_source(spec)), 2026, today)
@@ -322,14 +322,14 @@ def test_chat_luong_lists_every_problem() -> None:
 
 
 def test_chat_luong_links_google_sheets_cells(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_load = data.load
+    real_load = data._load_dataset
 
-    def as_if_google(store: Any) -> Any:  # the demo read as if every spreadsheet were a Google Sheet
-        ds = real_load(store)
+    def as_if_google(loader: Any) -> Any:  # the demo read as if every spreadsheet were a Google Sheet
+        ds = real_load(loader)
         ds.sheet_urls = {s: f"https://docs.google.com/spreadsheets/d/KEY-{s}/edit" for s in ds.sheets}
         return ds
 
-    monkeypatch.setattr(data, "load", as_if_google)
+    monkeypatch.setattr(data, "_load_dataset", as_if_google)
     at = app(page="views/chat_luong.py")
     table = at.dataframe[0].value
     first = table.iloc[0]

@@ -70,14 +70,22 @@ def added(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> list[dic
     return out
 
 
-def entry(actor: str, page: str = "views/nhap_lieu.py") -> AppTest:
+def entry(actor: str, page: str = "views/nhap_lieu.py", *, tab: str | None = None) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)
     at.session_state["actor"] = actor
     at.run()
     assert not at.exception
-    at.switch_page(page).run()
+    at.switch_page(page)
+    if tab:
+        goto(at, tab, page)
+    at.run()
     assert not at.exception, at.exception
     return at
+
+
+def goto(at: AppTest, tab: str, page: str = "views/nhap_lieu.py") -> None:
+    """Select a tab of the page (only the selected tab is drawn), as a click on it does."""
+    at.session_state["f_tab_" + page.removeprefix("views/").removesuffix(".py")] = tab
 
 
 def untick_rows(at: AppTest, n: int) -> dict[int, str]:
@@ -149,21 +157,22 @@ def test_failed_write_keeps_the_grid_and_a_retry_is_not_doubled(
     landed: the app shows an error and keeps the ticks; "Lưu" again sends the same write id,
     which the door finds, so the rows are stored once."""
     broken = {"on": True}
-    real_append, real_has = SqliteStore.append_rows, SqliteStore.has_write_id
+    real_append, real_has = SqliteStore.append_once, SqliteStore.has_write_id
     seen: dict[str, bool] = {}
 
-    def append_rows(self: SqliteStore, sheet: str, tab: str, header: list[str], rows: Any) -> None:
-        real_append(self, sheet, tab, header, rows)
+    def append_once(self: SqliteStore, *args: Any) -> bool:
+        appended = real_append(self, *args)
         if broken["on"]:
             seen["applied"] = True
             raise OSError("mất kết nối tới bảng tính")
+        return appended
 
     def has_write_id(self: SqliteStore, sheet: str, tab: str, write_id: str) -> bool:
         if broken["on"] and seen.get("applied"):
             raise OSError("mất kết nối tới bảng tính")
         return real_has(self, sheet, tab, write_id)
 
-    monkeypatch.setattr(SqliteStore, "append_rows", append_rows)
+    monkeypatch.setattr(SqliteStore, "append_once", append_once)
     monkeypatch.setattr(SqliteStore, "has_write_id", has_write_id)
     before = t1b(src)
     at = entry(OFFICER)
@@ -189,7 +198,7 @@ def test_refused_write_outside_subtree_keeps_the_list_and_writes_nothing(src: Pa
     """An officer of Ba Bể pastes a decision's list with one person of another district: that
     row is refused, nothing is written, the pasted text stays; after fixing it, all is written."""
     before = rows_of(src, "KhenThuong")
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Khen thưởng")
     at.radio(key="f_kt_mode").set_value("Cả danh sách của một quyết định").run()
     at.text_input(key="f_kl_no").input("15/QĐ-LĐLĐ").run()
     at.date_input(key="f_kl_decided").set_value(date(2026, 11, 20)).run()
@@ -217,6 +226,7 @@ def test_refused_write_outside_subtree_keeps_the_list_and_writes_nothing(src: Pa
     assert sorted(r["Mã đơn vị"] for r in new) == ["BABE001", "BABE002"]
     assert {r["Số quyết định"] for r in new} == {"15/QĐ-LĐLĐ"}
     assert len({r["Mã khen thưởng"] for r in new}) == 2
+    assert "kl_save" not in [b.key for b in at.button]  # written: the list cannot be written again
 
 
 def test_door_refuses_even_when_the_page_is_bypassed(src: Path) -> None:
@@ -248,7 +258,7 @@ def test_voided_record_disappears_from_figures(src: Path) -> None:
                  & kh["unit"].map(units["level"]).eq(S.LEVEL_GRASSROOTS)]
     unit = str(counted["unit"].iloc[0])
     before = t1b(src)
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Lịch sử, hủy")
     at.text_input(key="hv_query").input(unit).run()
     pick = at.selectbox(key="hv_pick")
     assert unit in pick.options[0]
@@ -280,7 +290,7 @@ def _filled(rows: list[list[Any]]) -> bytes:
 
 def test_import_is_all_or_nothing(src: Path) -> None:
     before = rows_of(src, "KeHoach")
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Nhập từ tệp")
     assert at.selectbox(key="imp_tab").value == "KeHoach"
     good: list[list[Any]] = [[2026, "BABE001", "Có", "01/KH", "10/01/2026", "Có"], [2026, "BABE002", "x", None, None, "x"]]
     bad = [*good, ["hai nghìn", "BABE003", "Có", None, None, "Có"]]
@@ -299,6 +309,39 @@ def test_import_is_all_or_nothing(src: Path) -> None:
     new = added(before, rows_of(src, "KeHoach"))
     assert sorted(r["Mã đơn vị"] for r in new) == ["BABE001", "BABE002"]
     assert len({r["Mã lần ghi"] for r in new}) == 1  # one upload, one write
+    # written once: the result stays, the file cannot be written again by a second click
+    assert any("Đã nhập 2 dòng từ tệp «ke-hoach.xlsx»" in s.value for s in at.success), messages(at)
+    assert not [b for b in at.button if b.key == "imp_save"]
+    at.run()
+    assert len(rows_of(src, "KeHoach")) == len(before) + 2
+    at.button(key="imp_another").click().run()
+    assert not at.exception
+    assert at.file_uploader(key="imp_file_1").value is None  # a fresh, empty uploader
+    assert len(rows_of(src, "KeHoach")) == len(before) + 2
+
+
+def test_an_upload_is_read_once_and_hostile_files_get_a_message(src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheets import importer
+
+    reads: list[str] = []
+    real = importer.read_xlsx
+
+    def counting(data: bytes, tab: str, **kw: Any) -> Any:
+        reads.append(tab)
+        return real(data, tab, **kw)
+
+    monkeypatch.setattr(importer, "read_xlsx", counting)
+    at = entry(OFFICER, tab="Nhập từ tệp")
+    rows: list[list[Any]] = [[2026, "Chi nhánh không có", "Có", None, None, "Có"], [2026, "BABE001", "Có", None, None, "x"]]
+    at.file_uploader(key="imp_file").upload("kh.xlsx", _filled(rows)).run()
+    at.run()
+    at.run()
+    assert reads == ["KeHoach"]  # reruns reuse the result kept under the file's hash
+    assert any("dòng 2 của tệp" in e.value for e in at.error), messages(at)
+    at.file_uploader(key="imp_file").set_value(("bom.xlsx", b"PK\x03\x04" + bytes(100), "application/octet-stream")).run()
+    assert not at.exception
+    assert any("Không đọc được tệp" in str(v) for v in report(at)["Vấn đề"])
+    assert at.button(key="imp_save").disabled
 
 
 # --- who sees what -------------------------------------------------------------------------------
@@ -319,6 +362,7 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     assert at.title[0].value == "Cài đặt"
     health = at.dataframe[0].value
     assert len(health) == len(load(SqliteStore(src)).sheets)
+    goto(at, "Chỉ tiêu", "views/cai_dat.py")
     at.session_state["ct_grid_2026"] = {"edited_rows": {2: {"Ngưỡng (%)": 90.0}}, "added_rows": [],
                                         "deleted_rows": []}
     at.run()
@@ -327,6 +371,9 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     ds = load(SqliteStore(src))
     assert ds.thresholds(2026)["T2"] == 90.0
     assert ds.thresholds(2026)["T1B"] == 85.0  # untouched rows are not written
+    assert any("Đã lưu 1 chỉ tiêu năm 2026 (T2)" in s.value for s in at.success)  # beside the button, kept
+    assert at.session_state["f_tab_cai_dat"] == "Chỉ tiêu"
+    goto(at, "Hạn báo cáo", "views/cai_dat.py")
     # report deadlines: the same door
     at.session_state["kb_grid_2026"] = {"edited_rows": {0: {"Hạn nộp": "2026-06-20"}}, "added_rows": [],
                                         "deleted_rows": []}
@@ -335,6 +382,8 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
     assert not at.exception
     assert load(SqliteStore(src)).deadlines(2026)[S.PERIOD_HALF] == date(2026, 6, 20)
     # a new user, through the form
+    goto(at, "Người dùng và vai trò", "views/cai_dat.py")
+    at.run()
     at.text_input(key="f_nd_email").input("Moi.Nguoi@LDLD.vn")
     at.selectbox(key="f_nd_role").set_value(S.ROLE_OFFICER)
     at.selectbox(key="f_nd_unit").set_value("CD")
@@ -346,7 +395,7 @@ def test_settings_for_administrator_show_health_and_save_targets(src: Path) -> N
 
 
 def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
-    at = entry(OFFICER)
+    at = entry(OFFICER, tab="Phong trào")
     # launch a movement, code made by the app
     at.text_input(key="f_pt_name").input("Lao động giỏi, lao động sáng tạo")
     at.date_input(key="f_pt_launched").set_value(date(2026, 3, 1))
@@ -358,15 +407,19 @@ def test_movement_review_and_officer_forms_append_versions(src: Path) -> None:
     new = pt[pt["movement"].str.startswith("PT2026-BABE-") & (pt["name"] == "Lao động giỏi, lao động sáng tạo")]
     assert len(new) == 1 and new["unit"].iloc[0] == "BABE"
     code = str(new["movement"].iloc[0])
+    assert "Phát động" not in [b.label for b in at.button]  # the saved record, read-only
+    at.button(key="pt_again").click().run()
     assert at.text_input(key="f_pt_name").value == ""  # cleared after success only
     # record its mid-term review: a new version, the other fields kept
     at.selectbox(key="pt_pick").set_value(code).run()
-    at.date_input(key=f"f_rv_mid_{code}").set_value(date(2026, 7, 10))
+    at.date_input(key=f"f_rv_{code}_mid").set_value(date(2026, 7, 10))
     at.button[[b.label for b in at.button].index("Ghi nhận")].click().run()
     assert not at.exception
     rec = load(SqliteStore(src)).frames["PhongTrao"].set_index("movement").loc[code]
     assert rec["mid_held"] == pd.Timestamp(2026, 7, 10) and rec["mid_due"] == pd.Timestamp(2026, 7, 15)
     # assign an officer, then end the assignment
+    goto(at, "Cán bộ")
+    at.run()
     at.text_input(key="f_cb_name").input("Hà Văn Tú")
     at.selectbox(key="f_cb_unit").set_value("BABE001")
     at.button[[b.label for b in at.button].index("Phân công")].click().run()

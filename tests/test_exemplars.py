@@ -207,11 +207,11 @@ def test_bao_cao_records_a_submission_and_o3_changes(src: Path) -> None:
 def test_bao_cao_failed_write_keeps_input_and_retry_is_not_doubled(src: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     unit = first_missing(src)
     at = bao_cao(ADMIN)
-    real_append, real_has = SqliteStore.append_rows, SqliteStore.has_write_id
+    real_append, real_has = SqliteStore.append_once, SqliteStore.has_write_id
 
     landed: list[bool] = []
 
-    def append_then_fail(self: SqliteStore, *args: Any) -> None:
+    def append_then_fail(self: SqliteStore, *args: Any) -> bool:
         real_append(self, *args)  # the row lands…
         landed.append(True)
         raise OSError("mất kết nối")  # …but the answer is lost
@@ -221,7 +221,7 @@ def test_bao_cao_failed_write_keeps_input_and_retry_is_not_doubled(src: Path, mo
             raise OSError("mất kết nối")
         return real_has(self, *args)
 
-    monkeypatch.setattr(SqliteStore, "append_rows", append_then_fail)
+    monkeypatch.setattr(SqliteStore, "append_once", append_then_fail)
     monkeypatch.setattr(SqliteStore, "has_write_id", unclear)
     at.selectbox(key="f_bc_unit").select(unit)
     at.date_input(key="f_bc_sent").set_value(date(TODAY.year, 6, 20))
@@ -234,7 +234,7 @@ def test_bao_cao_failed_write_keeps_input_and_retry_is_not_doubled(src: Path, mo
     assert at.text_input(key="f_bc_doc").value == "7/BC-CĐCS"  # the input is still there
     assert at.selectbox(key="f_bc_unit").value == unit
 
-    monkeypatch.setattr(SqliteStore, "append_rows", real_append)
+    monkeypatch.setattr(SqliteStore, "append_once", real_append)
     monkeypatch.setattr(SqliteStore, "has_write_id", real_has)
     at.button(key="bc_submit").click()  # retry: same rows, same write id
     at.run()

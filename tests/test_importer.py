@@ -111,7 +111,7 @@ def test_every_bad_row_is_reported_with_its_row_number(store: MemoryStore) -> No
     by_row = {p.row: p for p in checked.errors}
     assert by_row[5].column == "Năm"
     assert "ngoài phạm vi" in by_row[6].message and by_row[6].value == "C4"
-    assert "không có trong DonVi" in by_row[7].message
+    assert "không có trong danh sách đơn vị" in by_row[7].message
     assert [p.row for p in checked.warnings] == [8]
     report = checked.report()
     assert list(report.columns) == ["Dòng", "Mức", "Cột", "Giá trị đã nhập", "Vấn đề", "Cách sửa"]

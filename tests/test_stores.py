@@ -24,7 +24,7 @@ from sheets.stores.base import Cell, Grid, Store
 from sheets.stores.memory import MemoryStore
 from sheets.stores.sqlite import SqliteStore
 from sheets.stores.xlsx import XlsxStore
-from sheets.templates import LISTS_SHEET, template_workbook_bytes, write_template
+from sheets.templates import LISTS_SHEET, entry_headers, template_workbook_bytes, write_template
 
 BACKENDS = ["memory", "sqlite", "xlsx"]
 PERSISTENT = ["sqlite", "xlsx"]
@@ -419,8 +419,8 @@ def test_xlsx_append_into_a_template_starts_under_the_header(tmp_path: Path) -> 
     store.append_rows("registry.xlsx", "DonVi", ["Mã đơn vị", "Tên đơn vị"], [["BK", "LĐLĐ tỉnh Bắc Kạn"]])
     tabs = store.read(["registry.xlsx"])[0].tabs
     assert LISTS_SHEET not in tabs  # the hidden lists are ours, not data
-    assert tabs["DonVi"] == [S.DON_VI.headers, ["BK", "LĐLĐ tỉnh Bắc Kạn"]]
-    assert tabs["KeHoach"] == [S.KE_HOACH.headers]
+    assert tabs["DonVi"] == [entry_headers(S.DON_VI), ["BK", "LĐLĐ tỉnh Bắc Kạn"]]
+    assert tabs["KeHoach"] == [entry_headers(S.KE_HOACH)]
     wb = openpyxl.load_workbook(path)
     assert len(wb["DonVi"].data_validations.dataValidation) > 0  # the template survives the save
 
@@ -454,7 +454,9 @@ def test_template_has_frozen_bold_headers_and_drop_downs(tmp_path: Path) -> None
     assert [n for n in wb.sheetnames if n != LISTS_SHEET] == [t.name for t in S.DATA_TABS]
     for t in S.DATA_TABS:
         ws = wb[t.name]
-        assert [c.value for c in ws[1]] == t.headers  # audit columns included, at the end
+        # what a person fills: the columns the app stamps are left out (the door adds them)
+        assert [c.value for c in ws[1]] == [h for h in t.headers
+                                            if h not in ("Cập nhật lúc", "Người cập nhật", "Mã lần ghi")]
         assert t.headers[-3:] == ["Cập nhật lúc", "Người cập nhật", "Mã lần ghi"] and "Hủy" in t.headers
         assert ws.freeze_panes == "A2"
         assert all(c.font.bold for c in ws[1])

@@ -9,10 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from components import auth, banner, data, forms
-from components.fmt import day, pct
+from components.report_files import report_files
 from components.tables import show_frame, vn_styler
 from indicators import dashboard as D
 from indicators.core import NAMES
+from indicators.fmt import day, pct
 from reports import build as B
 from reports import charts as RC
 from sheets import clock
@@ -30,13 +31,13 @@ STATUS_COLOURS = {B.ON_TIME: "color: #1b5e20", B.LATE: "background-color: #fff4e
 def _selectors(ds: Dataset) -> tuple[str, int, str, date]:
     today = clock.today()
     options = D.scope_options(ds)
-    years = list(range(today.year, min(D.FIRST_YEAR, today.year) - 1, -1))
+    years = list(range(today.year + 1, min(B.FIRST_YEAR, today.year) - 1, -1))  # B.check_year's range
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
     default = banner.default_scope(ds)
     unit = c1.selectbox("Đơn vị lập báo cáo", options, key="bc_unit",
                         index=options.index(default) if default in options else 0,
                         format_func=lambda c: banner.scope_label(ds, c)) or (options[0] if options else "")
-    year = int(c2.selectbox("Năm", years, key="bc_year") or today.year)
+    year = int(c2.selectbox("Năm", years, key="bc_year", index=years.index(today.year)) or today.year)
     period = c3.selectbox("Kỳ", S.PERIODS, key="bc_period") or S.PERIOD_HALF
     rule = B.report_as_of(year, period, today=today)
     as_of = c4.date_input("Tính đến ngày", value=rule, format="DD/MM/YYYY", key=f"bc_as_of_{year}_{period}",
@@ -50,17 +51,25 @@ def _report_tab(ds: Dataset, unit: str, year: int, period: str, as_of: date) -> 
     except B.ReportError as exc:
         st.error(str(exc))
         return
-    st.caption(f"Báo cáo **{rep.period_label}** của **{rep.unit_name}** · số liệu tính đến **{day(rep.end)}** "
+    st.caption(f"Báo cáo **{rep.period_label}** của **{rep.unit_name}** · {rep.dates_text} "
                f"(như lệnh `tdkt indicators --as-of {rep.as_of.isoformat()}`).")
-    from reports.docx_report import to_docx
-    from reports.xlsx_report import to_xlsx
-
+    if not rep.has_data:
+        st.warning(rep.intro, icon=":material/info:")
+    files = report_files(ds, rep)
+    if files is None:
+        return
     with st.container(horizontal=True, gap="small", key="bc_downloads"):
-        st.download_button("Tải báo cáo .docx", lambda: to_docx(rep), file_name=f"{rep.file_stem}.docx",
+        st.download_button("Tải báo cáo .docx", files["docx"], file_name=f"{rep.file_stem}.docx",
                            mime=DOCX_MIME, key="bc_docx", icon=":material/description:", type="primary",
                            on_click="ignore")
-        st.download_button("Tải bảng số liệu .xlsx", lambda: to_xlsx(rep), file_name=f"{rep.file_stem}.xlsx",
+        st.download_button("Tải bảng số liệu .xlsx", files["xlsx"], file_name=f"{rep.file_stem}.xlsx",
                            mime=XLSX_MIME, key="bc_xlsx", icon=":material/table:", on_click="ignore")
+        if "annex" in files:
+            st.download_button("Tải danh sách chi tiết .xlsx", files["annex"],
+                               file_name=f"{rep.file_stem}-danh-sach.xlsx", mime=XLSX_MIME, key="bc_annex",
+                               icon=":material/list:", on_click="ignore",
+                               help="Danh sách đơn vị, cán bộ, báo cáo chưa đạt: để đơn vị theo dõi, không gửi kèm "
+                                    "báo cáo.")
     st.caption("Các đoạn trong ngoặc vuông, tô vàng trong tệp .docx (ví dụ «[Đánh giá chung: …]») là chỗ cần "
                "người lập báo cáo viết; số, ký hiệu và ngày ký điền khi phát hành.")
     table = rep.table("indicators")

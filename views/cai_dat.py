@@ -87,24 +87,23 @@ def users_section(ds: Dataset, me: User) -> None:
     st.dataframe(table, hide_index=True, width="stretch")
     units = forms.writable_units(ds, me)
     st.markdown("**Thêm hoặc sửa người dùng** (cùng e-mail: phiên bản mới thay phiên bản cũ)")
-    with st.form("nd_form", clear_on_submit=False):
-        c1, c2 = st.columns(2)
-        email = c1.text_input("Email *", key="f_nd_email", placeholder="ten@congdoan.vn")
-        name = c2.text_input("Họ tên", key="f_nd_name")
-        c3, c4 = st.columns(2)
-        role = c3.selectbox("Vai trò *", S.ROLES, key="f_nd_role")
-        unit = c4.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_nd_unit")
-        submitted = st.form_submit_button("Lưu người dùng", type="primary")
-    if submitted:
-        if email.strip().lower() == me.email and role != S.ROLE_ADMIN:
-            st.error("Bạn không thể tự bỏ vai trò Quản trị của mình; hãy nhờ một quản trị viên khác.")
-        else:
-            result = forms.save("nd", "NguoiDung", [{"email": email, "name": name or None, "role": role,
-                                                     "unit": unit}], me)
-            if result is not None:
-                forms.clear("f_nd_")
-                forms.flash(forms.saved_message(result, f"Đã lưu người dùng {email.strip().lower()}"))
-                st.rerun()
+    flow = forms.Flow("nd", tab="NguoiDung", user=me)
+    if not flow.saved():
+        with flow.form():
+            c1, c2 = st.columns(2)
+            email = c1.text_input("Email *", key=flow.k("email"), placeholder="ten@congdoan.vn")
+            name = c2.text_input("Họ tên", key=flow.k("name"))
+            c3, c4 = st.columns(2)
+            role = c3.selectbox("Vai trò *", S.ROLES, key=flow.k("role"))
+            unit = c4.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+            submitted = flow.submit("Lưu người dùng")
+        if submitted:
+            if email.strip().lower() == me.email and role != S.ROLE_ADMIN:
+                st.error("Bạn không thể tự bỏ vai trò Quản trị của mình; hãy nhờ một quản trị viên khác.")
+            else:
+                flow.save([{"email": email, "name": name or None, "role": role, "unit": unit}],
+                          what=f"Đã lưu người dùng {email.strip().lower()}")
+        flow.prompt()
     st.markdown("**Lịch sử, thu hồi quyền**")
     others = [e for e in sorted(nd["email"]) if e != me.email]
     if not others:
@@ -152,24 +151,34 @@ def _changed(stored: pd.DataFrame, edited: pd.DataFrame, cols: list[str]) -> lis
 def targets_section(ds: Dataset, me: User) -> None:
     year = _year_picker("ct_year")
     stored = targets_frame(ds, year)
-    edited = st.data_editor(
-        stored, key=f"ct_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
-        disabled=["Mã chỉ tiêu", "Chỉ tiêu", "Nguồn"],
-        column_config={"Ngưỡng (%)": st.column_config.NumberColumn(min_value=0, max_value=100, step=0.5,
-                                                                    format="%.1f")},
-    )
+    flow = forms.Flow(f"ct_{year}", tab="ChiTieu", user=me)
+    with st.form(f"ct_form_{year}", border=False):  # a typed cell does not rerun the page
+        edited = st.data_editor(
+            stored, key=f"ct_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
+            disabled=["Mã chỉ tiêu", "Chỉ tiêu", "Nguồn"],
+            # the editable threshold comes first after the code, so a phone reaches it
+            column_order=["Mã chỉ tiêu", "Ngưỡng (%)", "Chỉ tiêu", "Ghi chú", "Nguồn"],
+            column_config={
+                "Mã chỉ tiêu": st.column_config.TextColumn("Mã", width=60, pinned=True),
+                "Ngưỡng (%)": st.column_config.NumberColumn("Ngưỡng", min_value=0, max_value=100, step=0.5,
+                                                            format="%g %%", width=90),
+                "Chỉ tiêu": st.column_config.TextColumn(width="large"),
+            },
+        )
+        submitted = st.form_submit_button("Lưu chỉ tiêu", type="primary", key="ct_save")
     changed = _changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
-    if st.button("Lưu chỉ tiêu", type="primary", disabled=not changed, key="ct_save"):
+    if submitted and not changed:
+        st.info("Chưa có thay đổi nào để lưu.")
+    elif submitted:
+        flow.reset()
         rows: list[dict[str, Any]] = [
             {"year": year, "code": edited.at[i, "Mã chỉ tiêu"], "threshold": edited.at[i, "Ngưỡng (%)"],
              "note": edited.at[i, "Ghi chú"] or None}
             for i in changed
         ]
-        result = forms.save(f"ct:{year}", "ChiTieu", rows, me)
-        if result is not None:
-            st.session_state.pop(f"ct_grid_{year}", None)
-            forms.flash(forms.saved_message(result, f"Đã lưu {len(rows)} chỉ tiêu năm {year}"))
-            st.rerun()
+        flow.save(rows, what=f"Đã lưu {len(rows)} chỉ tiêu năm {year} ({', '.join(r['code'] for r in rows)})",
+                  keep=True, on_saved=lambda _: st.session_state.pop(f"ct_grid_{year}", None))
+    flow.note()
 
 
 def deadlines_frame(ds: Dataset, year: int) -> pd.DataFrame:
@@ -184,22 +193,26 @@ def deadlines_frame(ds: Dataset, year: int) -> pd.DataFrame:
 def deadlines_section(ds: Dataset, me: User) -> None:
     year = _year_picker("kb_year")
     stored = deadlines_frame(ds, year)
-    edited = st.data_editor(
-        stored, key=f"kb_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
-        disabled=["Kỳ", "Nguồn"],
-        column_config={"Hạn nộp": st.column_config.DateColumn(format="DD/MM/YYYY", required=True)},
-    )
+    flow = forms.Flow(f"kb_{year}", tab="KyBaoCao", user=me)
+    with st.form(f"kb_form_{year}", border=False):
+        edited = st.data_editor(
+            stored, key=f"kb_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
+            disabled=["Kỳ", "Nguồn"],
+            column_config={"Hạn nộp": st.column_config.DateColumn(format="DD/MM/YYYY", required=True)},
+        )
+        submitted = st.form_submit_button("Lưu hạn báo cáo", type="primary", key="kb_save")
     changed = _changed(stored, edited, ["Hạn nộp"])
     st.caption("Hạn hiện tại: " + "; ".join(f"{p} {day(d)}" for p, d in ds.deadlines(year).items()))
-    if st.button("Lưu hạn báo cáo", type="primary", disabled=not changed, key="kb_save"):
+    if submitted and not changed:
+        st.info("Chưa có thay đổi nào để lưu.")
+    elif submitted:
+        flow.reset()
         rows: list[dict[str, Any]] = [
             {"year": year, "period": edited.at[i, "Kỳ"], "deadline": edited.at[i, "Hạn nộp"]} for i in changed
         ]
-        result = forms.save(f"kb:{year}", "KyBaoCao", rows, me)
-        if result is not None:
-            st.session_state.pop(f"kb_grid_{year}", None)
-            forms.flash(forms.saved_message(result, f"Đã lưu hạn báo cáo năm {year}"))
-            st.rerun()
+        flow.save(rows, what=f"Đã lưu hạn báo cáo năm {year} ({', '.join(str(r['period']) for r in rows)})",
+                  keep=True, on_saved=lambda _: st.session_state.pop(f"kb_grid_{year}", None))
+    flow.note()
 
 
 def render() -> None:
@@ -207,17 +220,12 @@ def render() -> None:
     ds = data.get_dataset()
     st.title("Cài đặt")
     forms.show_flash()
-    t_src, t_users, t_targets, t_deadlines = st.tabs(
-        ["Nguồn dữ liệu", "Người dùng và vai trò", "Chỉ tiêu", "Hạn báo cáo"]
-    )
-    with t_src:
-        source_section(ds)
-    with t_users:
-        users_section(ds, me)
-    with t_targets:
-        targets_section(ds, me)
-    with t_deadlines:
-        deadlines_section(ds, me)
+    sections = {"Nguồn dữ liệu": lambda: source_section(ds), "Người dùng và vai trò": lambda: users_section(ds, me),
+                "Chỉ tiêu": lambda: targets_section(ds, me), "Hạn báo cáo": lambda: deadlines_section(ds, me)}
+    for tab, draw in zip(forms.tabs("cai_dat", list(sections)), sections.values(), strict=True):
+        with tab:
+            if forms.is_open(tab):
+                draw()
 
 
 render()

@@ -13,9 +13,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import auth, data, forms
+from components import auth, data, dupes, forms, import_ui
 from components.fmt import day
-from sheets import clock, importer, templates
+from sheets import clock, importer
 from sheets import schema as S
 from sheets.load import Dataset, User
 
@@ -90,6 +90,7 @@ def plan_rows(year: int, changes: dict[str, dict[str, Any]]) -> list[dict[str, A
     return [{"year": year, "unit": u, **{PLAN_COLS[c]: v for c, v in vals.items()}} for u, vals in changes.items()]
 
 
+@st.fragment  # a tick in the grid reruns this section only, not the page
 def plan_section(ds: Dataset, user: User) -> None:
     today = clock.today()
     years = list(range(today.year + 1, 2019, -1))
@@ -150,65 +151,66 @@ def plan_section(ds: Dataset, user: User) -> None:
     )
     changes = plan_changes(stored, edited)
     book[ctx] = changes
+    flow = forms.Flow(f"plan_{ctx}", tab="KeHoach", user=user)
+    if changes:
+        flow.reset()  # the next edit: the last confirmation has done its job
     b1, b2, b3 = st.columns([1, 1, 3])
     save = b1.button("Lưu kế hoạch", type="primary", disabled=not changes, key="plan_save",
                      icon=":material/save:")
     if b2.button("Bỏ thay đổi", disabled=not changes, key="plan_discard"):
         book.pop(ctx, None)
         st.session_state.pop(PLAN_KEY, None)
-        st.rerun()
+        st.rerun(scope="fragment")
     b3.caption(f"{len(changes)} đơn vị có thay đổi chưa lưu." if changes else "Chưa có thay đổi.")
     if save and changes:
-        result = forms.save(f"plan:{ctx}", "KeHoach", plan_rows(year, changes), user)
-        if result is not None:
+        def saved(_: Any) -> None:  # the grid starts again from what is now stored
             book.pop(ctx, None)
             st.session_state.pop(PLAN_KEY, None)
-            forms.flash(forms.saved_message(result, f"Kế hoạch năm {year} của {len(changes)} đơn vị"))
-            st.rerun()
+
+        flow.save(plan_rows(year, changes), what=f"Kế hoạch năm {year} của {len(changes)} đơn vị", keep=True,
+                  on_saved=saved)
+    flow.note()
 
 
 # --- Phong trào: launch, sơ kết, tổng kết --------------------------------------------------
 def movement_section(ds: Dataset, user: User) -> None:
     units = forms.writable_units(ds, user)
-    label = forms.unit_label(ds)
     st.subheader("Phát động phong trào")
-    with st.form("pt_form", clear_on_submit=False, border=True):
-        c1, c2 = st.columns([2, 1])
-        name = c1.text_input("Tên phong trào *", key="f_pt_name",
-                             placeholder="Ví dụ: Lao động giỏi, lao động sáng tạo")
-        code = c2.text_input("Mã phong trào", key="f_pt_code", help="Để trống: ứng dụng tự đặt mã.")
-        c3, c4 = st.columns([2, 1])
-        unit = c3.selectbox("Đơn vị phát động *", units, format_func=label, key="f_pt_unit")
-        audience = c4.selectbox("Đối tượng", [NONE, *S.AUDIENCES], key="f_pt_audience")
-        c5, c6, c7, c8 = st.columns(4)
-        st.session_state.setdefault("f_pt_launched", clock.today())
-        launched = c5.date_input("Ngày phát động *", key="f_pt_launched", format="DD/MM/YYYY")
-        end_year = c6.number_input("Năm kết thúc", min_value=2000, max_value=2100, value=None, step=1,
-                                   key="f_pt_end", help="Để trống: năm phát động.")
-        mid_due = c7.date_input("Hạn sơ kết", value=None, key="f_pt_mid_due", format="DD/MM/YYYY")
-        final_due = c8.date_input("Hạn tổng kết", value=None, key="f_pt_final_due", format="DD/MM/YYYY",
-                                  help="Để trống: 31/12 của năm kết thúc.")
-        submitted = st.form_submit_button("Phát động", type="primary")
-    if submitted:
-        launched_d = forms.date_or_none(launched)
-        inputs = dict(name=name, code=code, unit=unit, audience=audience, launched=launched_d,
-                      end_year=end_year, mid_due=mid_due, final_due=final_due)
-        scope = "pt:new"
-        p = forms.pending(scope, [inputs])
-        if not code.strip() and "code" not in p:
-            year = launched_d.year if launched_d else clock.today().year
-            p["code"] = forms.next_code(ds, "PhongTrao", f"PT{year}-{unit}-")
-        row = {
-            "movement": code.strip() or p["code"], "name": name, "unit": unit,
-            "audience": None if audience == NONE else audience, "launched": launched_d,
-            "end_year": int(end_year) if end_year else None,
-            "mid_due": forms.date_or_none(mid_due), "final_due": forms.date_or_none(final_due),
-        }
-        result = forms.save(scope, "PhongTrao", [row], user, write_id=p["id"])
-        if result is not None:
-            forms.clear("f_pt_")
-            forms.flash(forms.saved_message(result, f"Đã phát động phong trào «{name}» (mã {row['movement']})"))
-            st.rerun()
+    flow = forms.Flow("pt", tab="PhongTrao", user=user)
+    if not flow.saved():
+        with flow.form():
+            c1, c2 = st.columns([2, 1])
+            name = c1.text_input("Tên phong trào *", key=flow.k("name"),
+                                 placeholder="Ví dụ: Lao động giỏi, lao động sáng tạo")
+            code = c2.text_input("Mã phong trào", key=flow.k("code"), placeholder="Để trống: ứng dụng tự đặt mã")
+            c3, c4 = st.columns([2, 1])
+            unit = c3.selectbox("Đơn vị phát động *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+            audience = c4.selectbox("Đối tượng", [NONE, *S.AUDIENCES], key=flow.k("audience"))
+            c5, c6, c7, c8 = st.columns(4)
+            st.session_state.setdefault(flow.k("launched"), clock.today())
+            launched = c5.date_input("Ngày phát động *", key=flow.k("launched"), format="DD/MM/YYYY")
+            end_year = c6.number_input("Năm kết thúc", min_value=2000, max_value=2100, value=None, step=1,
+                                       key=flow.k("end"), placeholder="Năm phát động")
+            mid_due = c7.date_input("Hạn sơ kết", value=None, key=flow.k("mid_due"), format="DD/MM/YYYY")
+            final_due = c8.date_input("Hạn tổng kết", value=None, key=flow.k("final_due"), format="DD/MM/YYYY",
+                                      help="Để trống: 31/12 của năm kết thúc.")
+            submitted = flow.submit("Phát động")
+        if submitted:
+            launched_d = forms.date_or_none(launched)
+            p = flow.pending(dict(name=name, code=code, unit=unit, audience=audience, launched=launched_d,
+                                  end_year=end_year, mid_due=mid_due, final_due=final_due))
+            if not code.strip() and "code" not in p:
+                year = launched_d.year if launched_d else clock.today().year
+                p["code"] = forms.next_code(ds, "PhongTrao", f"PT{year}-{unit}-")
+            row = {
+                "movement": code.strip() or p["code"], "name": name, "unit": unit,
+                "audience": None if audience == NONE else audience, "launched": launched_d,
+                "end_year": int(end_year) if end_year else None,
+                "mid_due": forms.date_or_none(mid_due), "final_due": forms.date_or_none(final_due),
+            }
+            flow.save([row], what=f"Đã phát động phong trào «{name}» (mã {row['movement']})",
+                      similar=dupes.movement(ds, row), write_id=p["id"])
+        flow.prompt()
 
     st.subheader("Sơ kết, tổng kết")
     cur = forms.records_for(ds, user, "PhongTrao")
@@ -228,21 +230,21 @@ def movement_section(ds: Dataset, user: User) -> None:
         f"hạn tổng kết {day(rec['final_due'])} · đã tổng kết {day(rec['final_held'])} · "
         f"{rec.get('status') or S.MOVEMENT_RUNNING}"
     )
-    with st.form("rv_form", clear_on_submit=False):
+    flow = forms.Flow(f"rv_{mv}", tab="PhongTrao", user=user, again="Ghi nhận tiếp")
+    if flow.saved():
+        return
+    with flow.form():
         c1, c2, c3 = st.columns(3)
-        mid = c1.date_input("Ngày sơ kết", value=rec["mid_held"], key=f"f_rv_mid_{mv}", format="DD/MM/YYYY")
-        fin = c2.date_input("Ngày tổng kết", value=rec["final_held"], key=f"f_rv_final_{mv}", format="DD/MM/YYYY")
+        mid = c1.date_input("Ngày sơ kết", value=rec["mid_held"], key=flow.k("mid"), format="DD/MM/YYYY")
+        fin = c2.date_input("Ngày tổng kết", value=rec["final_held"], key=flow.k("final"), format="DD/MM/YYYY")
         statuses = list(S.MOVEMENT_STATUSES)
-        status = c3.selectbox("Trạng thái", statuses, key=f"f_rv_status_{mv}",
+        status = c3.selectbox("Trạng thái", statuses, key=flow.k("status"),
                               index=statuses.index(rec.get("status") or S.MOVEMENT_RUNNING))
-        submitted = st.form_submit_button("Ghi nhận", type="primary")
+        submitted = flow.submit("Ghi nhận")
     if submitted:
         row = rec | {"mid_held": forms.date_or_none(mid), "final_held": forms.date_or_none(fin), "status": status}
-        result = forms.save(f"rv:{mv}", "PhongTrao", [row], user)
-        if result is not None:
-            forms.clear("f_rv_")
-            forms.flash(forms.saved_message(result, f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}"))
-            st.rerun()
+        flow.save([row], what=f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}")
+    flow.prompt()
 
 
 # --- Khen thưởng ---------------------------------------------------------------------------
@@ -271,43 +273,54 @@ def _award_common(prefix: str, ds: Dataset, user: User) -> dict[str, Any]:
 
 
 def award_section(ds: Dataset, user: User) -> None:
-    units = forms.writable_units(ds, user)
     mode = st.radio("Cách nhập", ["Từng người", "Cả danh sách của một quyết định"], horizontal=True,
                     key="f_kt_mode")
     if mode == "Từng người":
-        with st.form("kt_form", clear_on_submit=False):
-            common = _award_common("f_kt_", ds, user)
-            c1, c2, c3 = st.columns(3)
-            who = c1.text_input("Tên người hoặc tập thể *", key="f_kt_name")
-            unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_kt_unit")
-            position = c3.text_input("Chức vụ", key="f_kt_position")
-            c4, c5, c6 = st.columns(3)
-            group = c4.selectbox("Nhóm đối tượng", [NONE, *S.GROUPS], key="f_kt_group",
-                                 help="Bắt buộc với khen thưởng cá nhân (chỉ tiêu T3).")
-            gender = c5.selectbox("Giới tính", [NONE, *S.GENDERS], key="f_kt_gender")
-            value = c6.text_input("Giá trị làm lợi (đồng)", key="f_kt_value")
-            achievement = st.text_area("Thành tích", key="f_kt_achievement", height=80)
-            submitted = st.form_submit_button("Thêm khen thưởng", type="primary")
-        if submitted:
-            row = common | {
-                "Tên người hoặc tập thể": who, "Mã đơn vị": unit, "Chức vụ": position or None,
-                "Nhóm đối tượng": None if group == NONE else group, "Giới tính": None if gender == NONE else gender,
-                "Giá trị làm lợi (đồng)": value or None, "Thành tích": achievement or None,
-            }
-            row["Mã khen thưởng"] = importer.award_code(row["Số quyết định"], row["Ngày quyết định"], who, unit,
-                                                        row["Hình thức"])
-            result = forms.save("kt:one", "KhenThuong", [row], user)
-            if result is not None:
-                forms.clear("f_kt_")
-                forms.flash(forms.saved_message(result, f"Đã thêm khen thưởng cho «{who}»"))
-                st.rerun()
-        return
+        award_one(ds, user)
+    else:
+        award_list(ds, user)
 
+
+def award_one(ds: Dataset, user: User) -> None:
+    units = forms.writable_units(ds, user)
+    flow = forms.Flow("kt", tab="KhenThuong", user=user)
+    if flow.saved():
+        return
+    with flow.form():
+        common = _award_common(flow.k(""), ds, user)
+        c1, c2, c3 = st.columns(3)
+        who = c1.text_input("Tên người hoặc tập thể *", key=flow.k("name"))
+        unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+        position = c3.text_input("Chức vụ", key=flow.k("position"))
+        c4, c5, c6 = st.columns(3)
+        group = c4.selectbox("Nhóm đối tượng", [NONE, *S.GROUPS], key=flow.k("group"),
+                             help="Bắt buộc với khen thưởng cá nhân (chỉ tiêu T3).")
+        gender = c5.selectbox("Giới tính", [NONE, *S.GENDERS], key=flow.k("gender"))
+        value = c6.text_input("Giá trị làm lợi (đồng)", key=flow.k("value"))
+        achievement = st.text_area("Thành tích", key=flow.k("achievement"), height=80)
+        submitted = flow.submit("Thêm khen thưởng")
+    if submitted:
+        row = common | {
+            "Tên người hoặc tập thể": who, "Mã đơn vị": unit, "Chức vụ": position or None,
+            "Nhóm đối tượng": None if group == NONE else group, "Giới tính": None if gender == NONE else gender,
+            "Giá trị làm lợi (đồng)": value or None, "Thành tích": achievement or None,
+        }
+        row["Mã khen thưởng"] = importer.award_code(row["Số quyết định"], row["Ngày quyết định"], who, unit,
+                                                    row["Hình thức"])
+        flow.save([row], what=f"Đã thêm khen thưởng cho «{who}» (mã {row['Mã khen thưởng']})",
+                  similar=dupes.award(ds, row))
+    flow.prompt()
+
+
+def award_list(ds: Dataset, user: User) -> None:
+    flow = forms.Flow("kl", tab="KhenThuong", user=user, again="Nhập danh sách khác")
+    if flow.saved():  # written: the list is gone from the screen, a second click cannot write it again
+        return
     st.caption("Nhập các thông tin chung của quyết định, rồi dán danh sách từ bảng tính (chọn các ô, Ctrl+C, "
                "Ctrl+V). Mỗi dòng một người hoặc tập thể, các cột theo thứ tự: "
                + " | ".join(AWARD_LIST_COLUMNS) + ". Có thể dán kèm dòng tiêu đề.")
-    common = _award_common("f_kl_", ds, user)
-    text = st.text_area("Danh sách (dán từ bảng tính)", key="f_kl_text", height=180)
+    common = _award_common(flow.k(""), ds, user)
+    text = st.text_area("Danh sách (dán từ bảng tính)", key=flow.k("text"), height=180)
     if not text.strip():
         return
     grid, first = importer.grid_from_text(text, "KhenThuong", columns=AWARD_LIST_COLUMNS)
@@ -315,11 +328,8 @@ def award_section(ds: Dataset, user: User) -> None:
     checked = importer.check(ds, "KhenThuong", grid, user.email, source="danh sách dán", first_row=first)
     _show_check(checked, what="dòng của danh sách")
     if st.button(f"Ghi {len(checked.rows)} khen thưởng", type="primary", disabled=not checked.ok, key="kl_save"):
-        result = forms.save("kt:list", "KhenThuong", checked.rows, user)
-        if result is not None:
-            forms.clear("f_kl_")
-            forms.flash(forms.saved_message(result, f"Đã thêm {len(checked.rows)} khen thưởng"))
-            st.rerun()
+        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng")
+    flow.prompt()
 
 
 def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
@@ -339,88 +349,62 @@ def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
 def officer_section(ds: Dataset, user: User) -> None:
     units = forms.writable_units(ds, user)
     st.subheader("Phân công cán bộ làm công tác TĐKT")
-    with st.form("cb_form", clear_on_submit=False):
-        c1, c2, c3 = st.columns(3)
-        name = c1.text_input("Họ tên *", key="f_cb_name")
-        unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key="f_cb_unit")
-        code = c3.text_input("Mã cán bộ", key="f_cb_code", help="Để trống: ứng dụng tự đặt mã.")
-        c4, c5, c6 = st.columns(3)
-        position = c4.text_input("Chức vụ", key="f_cb_position")
-        regime = c5.selectbox("Chế độ", [NONE, *S.REGIMES], key="f_cb_regime")
-        st.session_state.setdefault("f_cb_assigned", clock.today())
-        assigned = c6.date_input("Ngày phân công", key="f_cb_assigned", format="DD/MM/YYYY")
-        c7, c8 = st.columns(2)
-        phone = c7.text_input("Điện thoại", key="f_cb_phone")
-        email = c8.text_input("Email", key="f_cb_email")
-        submitted = st.form_submit_button("Phân công", type="primary")
-    if submitted:
-        inputs = dict(name=name, unit=unit, code=code, position=position, regime=regime,
-                      assigned=forms.date_or_none(assigned), phone=phone, email=email)
-        p = forms.pending("cb:new", [inputs])
-        if not code.strip() and "code" not in p:
-            p["code"] = forms.next_code(ds, "CanBo", f"CB-{unit}-")
-        row = {"officer": code.strip() or p["code"], "name": name, "unit": unit, "position": position or None,
-               "regime": None if regime == NONE else regime, "assigned": forms.date_or_none(assigned),
-               "phone": phone or None, "email": email or None}
-        result = forms.save("cb:new", "CanBo", [row], user, write_id=p["id"])
-        if result is not None:
-            forms.clear("f_cb_")
-            forms.flash(forms.saved_message(result, f"Đã phân công cán bộ «{name}» (mã {row['officer']})"))
-            st.rerun()
+    flow = forms.Flow("cb", tab="CanBo", user=user)
+    if not flow.saved():
+        with flow.form():
+            c1, c2, c3 = st.columns(3)
+            name = c1.text_input("Họ tên *", key=flow.k("name"))
+            unit = c2.selectbox("Đơn vị *", units, format_func=forms.unit_label(ds), key=flow.k("unit"))
+            code = c3.text_input("Mã cán bộ", key=flow.k("code"), placeholder="Để trống: ứng dụng tự đặt mã")
+            c4, c5, c6 = st.columns(3)
+            position = c4.text_input("Chức vụ", key=flow.k("position"))
+            regime = c5.selectbox("Chế độ", [NONE, *S.REGIMES], key=flow.k("regime"))
+            st.session_state.setdefault(flow.k("assigned"), clock.today())
+            assigned = c6.date_input("Ngày phân công", key=flow.k("assigned"), format="DD/MM/YYYY")
+            c7, c8 = st.columns(2)
+            phone = c7.text_input("Điện thoại", key=flow.k("phone"))
+            email = c8.text_input("Email", key=flow.k("email"))
+            submitted = flow.submit("Phân công")
+        if submitted:
+            p = flow.pending(dict(name=name, unit=unit, code=code, position=position, regime=regime,
+                                  assigned=forms.date_or_none(assigned), phone=phone, email=email))
+            if not code.strip() and "code" not in p:
+                p["code"] = forms.next_code(ds, "CanBo", f"CB-{unit}-")
+            row = {"officer": code.strip() or p["code"], "name": name, "unit": unit, "position": position or None,
+                   "regime": None if regime == NONE else regime, "assigned": forms.date_or_none(assigned),
+                   "phone": phone or None, "email": email or None}
+            flow.save([row], what=f"Đã phân công cán bộ «{name}» (mã {row['officer']})", write_id=p["id"])
+        flow.prompt()
 
     st.subheader("Thôi phân công")
     cur = forms.records_for(ds, user, "CanBo")
     cur = cur[cur["left"].isna()] if len(cur) else cur
+    end = forms.Flow("cbe", tab="CanBo", user=user, again="Ghi cán bộ khác")
+    if end.saved():
+        return
     if not len(cur):
         st.caption("Không có cán bộ nào đang được phân công trong phạm vi của bạn.")
         return
     labels = {o: f"{o} — {n} ({data_name})" for o, n, data_name in
               zip(cur["officer"], cur["name"], cur["unit"].map(ds.tree.name), strict=True)}
-    with st.form("cbe_form", clear_on_submit=False):
+    with end.form():
         c1, c2 = st.columns([3, 1])
-        officer = c1.selectbox("Cán bộ", list(labels), format_func=lambda o: labels.get(o, o), key="f_cbe_officer")
-        st.session_state.setdefault("f_cbe_left", clock.today())
-        left = c2.date_input("Ngày thôi", key="f_cbe_left", format="DD/MM/YYYY")
-        submitted = st.form_submit_button("Thôi phân công")
+        officer = c1.selectbox("Cán bộ", list(labels), format_func=lambda o: labels.get(o, o), key=end.k("officer"))
+        st.session_state.setdefault(end.k("left"), clock.today())
+        left = c2.date_input("Ngày thôi", key=end.k("left"), format="DD/MM/YYYY")
+        submitted = end.submit("Thôi phân công", type="secondary")
     if submitted:
         rec = forms.current_row(ds, "CanBo", {"officer": officer})
         if rec is None:
-            st.error("Không tìm thấy cán bộ này; hãy tải lại trang.")
-            return
-        result = forms.save(f"cbe:{officer}", "CanBo", [rec | {"left": forms.date_or_none(left)}], user)
-        if result is not None:
-            forms.clear("f_cbe_")
-            forms.flash(forms.saved_message(result, f"Đã ghi ngày thôi của cán bộ {officer}"))
-            st.rerun()
+            st.error("Không tìm thấy cán bộ này; hãy bấm «Làm mới» rồi thử lại.")
+        else:
+            end.save([rec | {"left": forms.date_or_none(left)}], what=f"Đã ghi ngày thôi của cán bộ {officer}")
+    end.prompt()
 
 
 # --- Nhập từ tệp ----------------------------------------------------------------------------
 def import_section(ds: Dataset, user: User) -> None:
-    tabs = [t.name for t in S.DATA_TABS if forms.may_write(user, t.name)]
-    tab = st.selectbox("Trang dữ liệu", tabs, key="imp_tab", format_func=lambda t: f"{t} — {S.TABS[t].title}")
-    st.download_button(
-        f"Tải tệp mẫu {tab}.xlsx", data=templates.template_workbook_bytes(tab), file_name=f"mau-{tab}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="imp_template",
-        icon=":material/download:",
-    )
-    st.caption("Điền mẫu trong Excel hoặc Google Sheets (các cột có danh sách chọn), rồi tải lên. Ứng dụng kiểm "
-               "tra từng dòng; chỉ khi mọi dòng hợp lệ mới ghi, và ghi tất cả trong một lần.")
-    up = st.file_uploader("Tải tệp đã điền (.xlsx)", type=["xlsx"], key="imp_file")
-    if up is None:
-        return
-    raw = up.getvalue()
-    grid, title, problems = importer.read_xlsx(raw, tab, filename=up.name)
-    if problems:
-        checked = importer.ImportCheck(S.TABS[tab], up.name, problems=problems)
-    else:
-        checked = importer.check(ds, tab, grid, user.email, source=up.name, sheet_title=title)
-    _show_check(checked, what=f"dòng của tệp «{up.name}»")
-    if st.button(f"Ghi {len(checked.rows)} dòng vào {tab}", type="primary", disabled=not checked.ok,
-                 key="imp_save"):
-        result = forms.save(f"imp:{tab}:{up.name}", tab, checked.rows, user)
-        if result is not None:
-            forms.flash(forms.saved_message(result, f"Đã nhập {len(checked.rows)} dòng từ «{up.name}»"))
-            st.rerun()
+    import_ui.import_tab(ds, user)
 
 
 # --- Lịch sử và hủy -------------------------------------------------------------------------
@@ -461,21 +445,12 @@ def render() -> None:
     if data.is_demo():
         st.info("Dữ liệu minh họa — mọi thay đổi chỉ ghi vào bản minh họa.", icon=":material/science:")
     forms.show_flash()
-    t_plan, t_mv, t_kt, t_cb, t_imp, t_hist = st.tabs(
-        ["Kế hoạch năm", "Phong trào", "Khen thưởng", "Cán bộ", "Nhập từ tệp", "Lịch sử, hủy"]
-    )
-    with t_plan:
-        plan_section(ds, user)
-    with t_mv:
-        movement_section(ds, user)
-    with t_kt:
-        award_section(ds, user)
-    with t_cb:
-        officer_section(ds, user)
-    with t_imp:
-        import_section(ds, user)
-    with t_hist:
-        history_section(ds, user)
+    sections = {"Kế hoạch năm": plan_section, "Phong trào": movement_section, "Khen thưởng": award_section,
+                "Cán bộ": officer_section, "Nhập từ tệp": import_section, "Lịch sử, hủy": history_section}
+    for tab, draw in zip(forms.tabs("nhap_lieu", list(sections)), sections.values(), strict=True):
+        with tab:
+            if forms.is_open(tab):
+                draw(ds, user)
 
 
 render()

@@ -3,6 +3,29 @@
 A store knows nothing of the contract. It reads and appends grids; the contract, the
 version rules and the write door live in ``sheets.parse``, ``sheets.load`` and
 ``sheets.write`` so that every backend runs the same code.
+
+**Atomic append (the pattern every store follows).** A retried write must never be stored
+twice, even when two sends of the same ``Mã lần ghi`` arrive at once (a fast second click, two
+app servers). So the check "is this id already in the tab?" and the append are one step:
+``append_once(sheet, tab, header, rows, write_id)`` returns False, appending nothing, when a
+row of the tab already holds ``write_id``; otherwise it appends and returns True. Each store
+makes that step atomic with the strongest tool it has, per spreadsheet:
+
+- SQLite: one ``BEGIN IMMEDIATE`` transaction (the write lock is taken before the check),
+  which also serialises processes sharing the file;
+- PostgreSQL: one transaction that first takes a lock on the spreadsheet's tab (for example
+  ``SELECT … FOR UPDATE`` on the tab row, or ``pg_advisory_xact_lock`` on its id), then checks
+  the id and inserts, committing both or neither;
+- workbooks: an exclusive file lock (``fcntl.flock`` on a sidecar lock file) held while the
+  workbook is loaded, checked, changed and saved;
+- Google Sheets: an in-process lock per spreadsheet; Google has no cross-process lock, so
+  two app servers could still both append (documented on ``GSheetsStore.append_once``);
+- memory: a lock per store.
+
+The write door (``sheets.write.append``) calls ``append_once`` for every spreadsheet of a
+write when the caller gave a write id, so a write spanning several spreadsheets that was
+interrupted half-way is completed by its retry: the spreadsheets that hold the id are
+skipped, the others are written, and the result says how many rows were added.
 """
 
 from __future__ import annotations
@@ -53,6 +76,11 @@ class Store(Protocol):
         """Whether a row with this ``Mã lần ghi`` is already in the tab (retry safety)."""
         ...
 
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """``append_rows`` unless a row of the tab already holds ``write_id`` (then nothing is
+        written and the answer is False); the check and the append are atomic (see above)."""
+        ...
+
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:
         """Overwrite a whole tab with ``grid`` exactly (copy between stores only)."""
         ...
@@ -68,6 +96,33 @@ class Store(Protocol):
     def invalidate(self, sheet: str | None = None) -> None:
         """Forget cached reads of one spreadsheet (or all)."""
         ...
+
+
+# The change token of a spreadsheet the store does not hold (or cannot see).
+ABSENT = "-"
+
+
+@runtime_checkable
+class Versioned(Protocol):
+    """A store that can tell cheaply which spreadsheets changed (SQLite, PostgreSQL: a counter
+    per spreadsheet; Google Sheets: one Drive ``files.list``; workbooks: file times)."""
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """A change token per name: equal tokens mean the same cells. ``ABSENT`` for a
+        spreadsheet that is not there; None when the store cannot tell now (read everything)."""
+        ...
+
+
+def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
+    """``store.versions(names)`` where the store has it, else None (no change detection)."""
+    fn = getattr(store, "versions", None)
+    if fn is None:
+        return None
+    try:
+        out = fn(list(names))
+    except Exception:  # change detection is an optimisation: never let it break a read
+        return None
+    return None if out is None else {n: str(out.get(n, ABSENT)) for n in names}
 
 
 def header_positions(header: Sequence[Cell]) -> dict[str, int]:

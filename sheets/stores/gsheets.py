@@ -41,10 +41,10 @@ import orjson
 import requests
 from google.auth.exceptions import TransportError as _AuthTransportError
 from gspread.exceptions import APIError
-from gspread.urls import SPREADSHEET_URL
+from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_URL
 
 from sheets.errors import SourceError, WriteError
-from sheets.stores.base import Cell, Grid, SheetRead, Tabs, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, Tabs, merge_header, place_rows
 from sheets.text import fold
 
 T = TypeVar("T")
@@ -356,6 +356,7 @@ class GSheetsStore:
         self._checked_headers: dict[tuple[str, str], tuple[list[Cell], float, int]] = {}
         self._header_gen: dict[str, int] = {}  # bumped (under the write lock) whenever we change a header
         self._names: dict[str, str] = {key: key}  # key -> the name it was first asked by
+        self._mtimes: dict[str, str] = {}  # key -> Drive modifiedTime at our last look
 
     # --- construction from secrets ------------------------------------------------------
 
@@ -601,6 +602,52 @@ class GSheetsStore:
             return {t: grid_from_values(vr.get("values")) for t, vr in zip(titles, ranges, strict=False)}
         raise AssertionError("unreachable")  # pragma: no cover
 
+    # --- change detection ------------------------------------------------------------------
+
+    def _list_files(self) -> dict[str, str]:
+        """Drive ``files.list`` of the spreadsheets shared with us: key -> modifiedTime.
+        One request per 1000 spreadsheets (a province is one page)."""
+        out: dict[str, str] = {}
+        params = {
+            "q": "mimeType='application/vnd.google-apps.spreadsheet' and trashed=false",
+            "pageSize": "1000",
+            "supportsAllDrives": "true",
+            "includeItemsFromAllDrives": "true",
+            "fields": "nextPageToken,files(id,modifiedTime)",
+        }
+        while True:
+            page = dict(params)
+            resp = self._call(lambda page=page: orjson.loads(  # type: ignore[misc]
+                self._http.request("get", DRIVE_FILES_API_V3_URL, params=page).content))
+            for f in resp.get("files", []):
+                out[str(f.get("id"))] = str(f.get("modifiedTime", ""))
+            token = resp.get("nextPageToken")
+            if not token:
+                return out
+            params["pageToken"] = str(token)
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each spreadsheet's Drive ``modifiedTime`` from one ``files.list`` (``ABSENT`` when it
+        is not shared with us or gone). A spreadsheet whose time moved since our last look
+        has its cached read dropped, so the read that follows gets the new cells."""
+        try:
+            listing = self._list_files()
+        except Exception:
+            return None  # cannot tell now: the loader reads as before (through the cache)
+        out: dict[str, str] = {}
+        moved: list[str] = []
+        with self._lock:
+            for n in names:
+                k = spreadsheet_key(n)
+                token = listing.get(k, ABSENT) if k else ABSENT
+                out[n] = token
+                if k and self._mtimes.get(k) != token:
+                    self._mtimes[k] = token
+                    moved.append(k)
+        for k in moved:
+            self.invalidate(k)
+        return out
+
     # --- freshness, for the data banner ----------------------------------------------------
 
     @property
@@ -709,18 +756,32 @@ class GSheetsStore:
     # --- writes ---------------------------------------------------------------------------
 
     def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        self._append_rows(sheet, tab, header, rows, None)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append under this process's write lock of the spreadsheet,
+        so two sends of one id from this app server land once. Google offers no lock or
+        transaction across processes: two app servers writing the same id at the same instant
+        could both append (the version rules then keep one record, but the rows are doubled);
+        run one app server per Google-backed province, or use PostgreSQL for several."""
+        return self._append_rows(sheet, tab, header, rows, write_id)
+
+    def _append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str | None) -> bool:
         key = self._key(sheet)
         try:
             with self._named_lock(self._write_locks, key):
+                if write_id is not None and self._holds_write_id(key, tab, write_id):
+                    return False
                 title, meta, full, index = self._ensure_header(key, tab, header)
                 if not rows:
-                    return
+                    return True
                 laid = place_rows(len(full), index, rows)
                 id_pos = next((i for i, h in enumerate(header) if fold(h) == WRITE_ID_FOLDED), None)
                 id_col = index[id_pos] if id_pos is not None else None
                 payload = [[to_json(v) for v in row] for row in laid]
                 ids = [row[id_col] if id_col is not None else None for row in laid]
                 self._append(key, title, payload, ids)
+                return True
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet, writing=True)) from exc
         finally:
@@ -894,25 +955,29 @@ class GSheetsStore:
             # under the write lock: no header change of ours is half done while the tab is read,
             # so the header row read here can serve the append that follows
             with self._named_lock(self._write_locks, key):
-                meta, fetched_now = self._metadata(key)
-                title = _match_title(meta, tab)
-                if title is None and not fetched_now:
-                    meta, fetched_now = self._metadata(key, fresh=True)
-                    title = _match_title(meta, tab)
-                if title is None:
-                    return False
-                try:
-                    ids = self._write_ids(key, title)
-                except APIError as exc:
-                    if _status(exc) != 400:
-                        raise
-                    meta, _ = self._metadata(key, fresh=True)
-                    title = _match_title(meta, tab)
-                    if title is None:
-                        return False
-                    ids = self._write_ids(key, title)
+                return self._holds_write_id(key, tab, write_id)
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet)) from exc
+
+    def _holds_write_id(self, key: str, tab: str, write_id: str) -> bool:
+        """Whether the tab holds the id, read fresh (call with the write lock held)."""
+        meta, fetched_now = self._metadata(key)
+        title = _match_title(meta, tab)
+        if title is None and not fetched_now:
+            meta, fetched_now = self._metadata(key, fresh=True)
+            title = _match_title(meta, tab)
+        if title is None:
+            return False
+        try:
+            ids = self._write_ids(key, title)
+        except APIError as exc:
+            if _status(exc) != 400:
+                raise
+            meta, _ = self._metadata(key, fresh=True)
+            title = _match_title(meta, tab)
+            if title is None:
+                return False
+            ids = self._write_ids(key, title)
         return str(write_id).strip() in ids
 
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:

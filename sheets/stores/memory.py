@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import threading
 from collections.abc import Sequence
 
 from sheets.stores.base import Grid, SheetRead, merge_header, place_rows
@@ -15,6 +16,7 @@ class MemoryStore:
         self.registry = registry
         self.sheets: dict[str, dict[str, Grid]] = sheets if sheets is not None else {registry: {}}
         self.sheets.setdefault(registry, {})
+        self._lock = threading.RLock()  # append_once: check and append as one step
 
     def _tab_name(self, sheet: str, tab: str) -> str | None:
         for name in self.sheets.get(sheet, {}):
@@ -35,6 +37,10 @@ class MemoryStore:
         return [self.registry] + [n for n in self.sheets if n != self.registry]
 
     def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        with self._lock:
+            self._append(sheet, tab, header, rows)
+
+    def _append(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
         tabs = self.sheets.setdefault(sheet, {})
         name = self._tab_name(sheet, tab) or tab
         grid = tabs.setdefault(name, [])
@@ -45,6 +51,13 @@ class MemoryStore:
         else:
             grid.append(new_header)
         grid.extend(place_rows(len(new_header), index, rows))
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        with self._lock:
+            if self.has_write_id(sheet, tab, write_id):
+                return False
+            self.append_rows(sheet, tab, header, rows)
+            return True
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         name = self._tab_name(sheet, tab)

@@ -8,7 +8,8 @@ small tag ``t`` for what SQLite has no type for: ``b`` bool, ``d`` date, ``t`` d
 and str cells have no tag, so the file reads naturally in any SQLite browser.
 
 Every write is one ``BEGIN IMMEDIATE`` transaction, so appends from several threads or
-processes are serialised by SQLite itself and never interleave or get lost.
+processes are serialised by SQLite itself and never interleave or get lost; ``append_once``
+checks the ``Mã lần ghi`` inside that same transaction.
 """
 
 from __future__ import annotations
@@ -24,17 +25,18 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
-from sheets.stores.base import Cell, Grid, SheetRead, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, merge_header, place_rows
 from sheets.text import fold
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: spreadsheet.version, the change counter the loader polls
 BUSY_TIMEOUT_MS = 30_000  # a writer waits this long for another writer before giving up
 WRITE_ID_HEADER = "Mã lần ghi"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS spreadsheet (
-    id   INTEGER PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL DEFAULT 0  -- bumped by every write to this spreadsheet
 );
 CREATE TABLE IF NOT EXISTS tab (
     id             INTEGER PRIMARY KEY,
@@ -135,11 +137,14 @@ class SqliteStore:
             # WAL is a property of the file: readers never block the writer, nor it them.
             conn.execute("PRAGMA journal_mode = WAL")
             with _transaction(conn):
-                if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                found = conn.execute("PRAGMA user_version").fetchone()[0]
+                if found < SCHEMA_VERSION:
                     # statement by statement: executescript() would commit our transaction
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
+                    if found == 1:  # a file from before the change counter
+                        conn.execute("ALTER TABLE spreadsheet ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
                     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
                 # the registry always exists, as in MemoryStore
                 conn.execute("INSERT OR IGNORE INTO spreadsheet(name) VALUES (?)", (self.registry,))
@@ -257,43 +262,62 @@ class SqliteStore:
         conn = self._connection(create=True)
         assert conn is not None
         with _transaction(conn, "BEGIN IMMEDIATE"):  # takes the write lock before reading
-            sheet_id = self._sheet_id(conn, sheet, create=True)
-            assert sheet_id is not None
-            found = self._tab(conn, sheet_id, tab)
-            tab_id, n_rows = found if found else (self._new_tab(conn, sheet_id, tab), 0)
-            existing = self._row(conn, tab_id, 0) if n_rows else []
-            new_header, index = merge_header(existing, header)
-            changed = [
-                (tab_id, 0, i, *enc)
-                for i, h in enumerate(new_header)
-                if (i >= len(existing) or existing[i] != h) and (enc := encode(h)) is not None
-            ]
-            conn.executemany("INSERT OR REPLACE INTO cell(tab_id, r, c, v, t) VALUES (?, ?, ?, ?, ?)", changed)
-            start = max(n_rows, 1)
-            self._insert(conn, tab_id, start, place_rows(len(new_header), index, rows))
-            conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (start + len(rows), tab_id))
+            self._append(conn, sheet, tab, header, rows)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append in one ``BEGIN IMMEDIATE`` transaction: SQLite's
+        write lock is taken before the check, so two threads or processes sending the same id
+        queue up and the second finds the first's rows."""
+        conn = self._connection(create=True)
+        assert conn is not None
+        with _transaction(conn, "BEGIN IMMEDIATE"):
+            if self._has_write_id(conn, sheet, tab, write_id):
+                return False
+            self._append(conn, sheet, tab, header, rows)
+        return True
+
+    def _append(self, conn: sqlite3.Connection, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        sheet_id = self._sheet_id(conn, sheet, create=True)
+        assert sheet_id is not None
+        found = self._tab(conn, sheet_id, tab)
+        tab_id, n_rows = found if found else (self._new_tab(conn, sheet_id, tab), 0)
+        existing = self._row(conn, tab_id, 0) if n_rows else []
+        new_header, index = merge_header(existing, header)
+        changed = [
+            (tab_id, 0, i, *enc)
+            for i, h in enumerate(new_header)
+            if (i >= len(existing) or existing[i] != h) and (enc := encode(h)) is not None
+        ]
+        conn.executemany("INSERT OR REPLACE INTO cell(tab_id, r, c, v, t) VALUES (?, ?, ?, ?, ?)", changed)
+        start = max(n_rows, 1)
+        self._insert(conn, tab_id, start, place_rows(len(new_header), index, rows))
+        conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (start + len(rows), tab_id))
+        _bump(conn, sheet_id)
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         conn = self._connection(create=False)
         if conn is None:
             return False
         with _transaction(conn, "BEGIN"):
-            sheet_id = self._sheet_id(conn, sheet, create=False)
-            found = self._tab(conn, sheet_id, tab) if sheet_id is not None else None
-            if found is None or found[1] == 0:
-                return False
-            tab_id = found[0]
-            target = fold(WRITE_ID_HEADER)
-            cols = [i for i, h in enumerate(self._row(conn, tab_id, 0))
-                    if h is not None and fold(str(h)) == target]
-            if not cols:
-                return False
-            marks = ",".join("?" * len(cols))
-            hit = conn.execute(
-                f"SELECT 1 FROM cell WHERE tab_id = ? AND r > 0 AND c IN ({marks}) AND v = ? AND t IS NULL LIMIT 1",
-                (tab_id, *cols, write_id),
-            ).fetchone()
-            return hit is not None
+            return self._has_write_id(conn, sheet, tab, write_id)
+
+    def _has_write_id(self, conn: sqlite3.Connection, sheet: str, tab: str, write_id: str) -> bool:
+        sheet_id = self._sheet_id(conn, sheet, create=False)
+        found = self._tab(conn, sheet_id, tab) if sheet_id is not None else None
+        if found is None or found[1] == 0:
+            return False
+        tab_id = found[0]
+        target = fold(WRITE_ID_HEADER)
+        cols = [i for i, h in enumerate(self._row(conn, tab_id, 0))
+                if h is not None and fold(str(h)) == target]
+        if not cols:
+            return False
+        marks = ",".join("?" * len(cols))
+        hit = conn.execute(
+            f"SELECT 1 FROM cell WHERE tab_id = ? AND r > 0 AND c IN ({marks}) AND v = ? AND t IS NULL LIMIT 1",
+            (tab_id, *cols, write_id),
+        ).fetchone()
+        return hit is not None
 
     def replace_tab(self, sheet: str, tab: str, grid: Grid) -> None:
         conn = self._connection(create=True)
@@ -306,6 +330,7 @@ class SqliteStore:
             conn.execute("DELETE FROM cell WHERE tab_id = ?", (tab_id,))
             self._insert(conn, tab_id, 0, grid)
             conn.execute("UPDATE tab SET n_rows = ? WHERE id = ?", (len(grid), tab_id))
+            _bump(conn, sheet_id)
 
     def ensure_spreadsheet(self, sheet: str) -> bool:
         conn = self._connection(create=True)
@@ -319,6 +344,23 @@ class SqliteStore:
 
     def invalidate(self, sheet: str | None = None) -> None:
         return None  # nothing cached: every read goes to the file
+
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each spreadsheet's change token in one query (``base.ABSENT`` for a missing one).
+        The id is part of it, so a spreadsheet removed and made again never repeats a token."""
+        try:
+            conn = self._connection(create=False)
+            if conn is None:
+                return {n: ABSENT for n in names}
+            found = {name: f"{sid}.{version}" for sid, name, version in
+                     conn.execute("SELECT id, name, version FROM spreadsheet")}
+        except sqlite3.Error:
+            return None  # cannot tell: the loader reads everything
+        return {n: found.get(n, ABSENT) for n in names}
+
+
+def _bump(conn: sqlite3.Connection, sheet_id: int) -> None:
+    conn.execute("UPDATE spreadsheet SET version = version + 1 WHERE id = ?", (sheet_id,))
 
 
 @contextmanager

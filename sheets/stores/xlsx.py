@@ -13,6 +13,7 @@ not understand (charts, images): these files are for data, not for decoration.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections.abc import Iterator, Sequence
@@ -25,7 +26,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets.errors import SourceError
-from sheets.stores.base import Cell, Grid, SheetRead, Tabs, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, Tabs, merge_header, place_rows
 from sheets.templates import (
     LISTS_SHEET,
     lists_last,
@@ -117,19 +118,33 @@ def _drop_placeholder(wb: Workbook) -> None:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """Exclusive lock on a workbook, across threads and processes (a sidecar lock file,
-    because the workbook itself is replaced on every save)."""
+    """Exclusive lock on a workbook, across threads and processes. The process lock is
+    taken on the workbook's folder (the workbook itself is replaced on every save), so no
+    sidecar lock file is left beside the workbooks."""
     key = str(path.resolve())
     with _thread_locks_guard:
         tlock = _thread_locks.setdefault(key, threading.Lock())
-    with tlock, open(path.with_name(f".{path.name}.lock"), "a+b") as fh:
-        if fcntl is not None:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+    with tlock:
+        fd = os.open(path.parent, os.O_RDONLY) if fcntl is not None else -1
         try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
             yield
         finally:
             if fcntl is not None:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+                os.close(fd)
+
+
+def _holds_write_id(ws: Worksheet, write_id: str) -> bool:
+    """Whether a loaded (writable) sheet has a row with this ``Mã lần ghi``."""
+    rows = ws.iter_rows(values_only=True)
+    header = next(rows, None)
+    if not header:
+        return False
+    target = fold(WRITE_ID_HEADER)
+    cols = [i for i, h in enumerate(header) if h is not None and fold(str(h)) == target]
+    return any(len(r) > c and r[c] == write_id for r in rows for c in cols)
 
 
 class XlsxStore:
@@ -178,6 +193,19 @@ class XlsxStore:
                 out.append(SheetRead(name, error=f"Không đọc được tệp «{path.name}»: {type(exc).__name__}: {exc}"))
         return out
 
+    def versions(self, names: Sequence[str]) -> dict[str, str] | None:
+        """Each workbook's modification time (ns) and size: a save moves them on.
+        A path outside the folder or a missing file is ``ABSENT``."""
+        out: dict[str, str] = {}
+        for name in names:
+            try:
+                st = self._file(name).stat()
+            except (SourceError, OSError):
+                out[name] = ABSENT
+                continue
+            out[name] = f"{st.st_mtime_ns}.{st.st_size}.{st.st_ino}"
+        return out
+
     def spreadsheet_names(self) -> list[str]:
         others = sorted(
             p.name
@@ -187,11 +215,22 @@ class XlsxStore:
         return [self.registry, *others]
 
     def append_rows(self, sheet: str, tab: str, header: list[str], rows: Grid) -> None:
+        self._append(sheet, tab, header, rows, None)
+
+    def append_once(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str) -> bool:
+        """The write-id check and the append under one exclusive lock of the workbook (threads
+        and processes), on the workbook as loaded for the write: a second sender of the same id
+        waits, then finds the first's rows."""
+        return self._append(sheet, tab, header, rows, write_id)
+
+    def _append(self, sheet: str, tab: str, header: list[str], rows: Grid, write_id: str | None) -> bool:
         path = self._file(sheet)
         self.folder.mkdir(parents=True, exist_ok=True)
         with _locked(path):
             wb = self._open_for_write(path)
             ws = _find_sheet(wb, tab)
+            if write_id is not None and ws is not None and _holds_write_id(ws, write_id):
+                return False
             created = ws is None
             if ws is None:
                 ws = wb.create_sheet(tab)
@@ -216,6 +255,7 @@ class XlsxStore:
             _drop_placeholder(wb)
             lists_last(wb)
             save_atomically(wb, path)
+        return True
 
     def has_write_id(self, sheet: str, tab: str, write_id: str) -> bool:
         try:

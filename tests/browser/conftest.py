@@ -40,6 +40,7 @@ def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Po
     port = free_port()
     env = dict(os.environ, **(env_extra or {}))
     env.setdefault("TDKT_TODAY", "2026-11-25")
+    env["TDKT_RAISE"] = "0"  # people see our error page, not an exception
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],

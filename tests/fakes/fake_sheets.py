@@ -20,7 +20,10 @@ What it serves, shaped like the recordings in ``shared/google-sheets-recordings`
 - ``POST :batchUpdate`` with addSheet, deleteSheet, updateSheetProperties,
   updateSpreadsheetProperties, addProtectedRange, deleteProtectedRange, setDataValidation,
   updateCells and appendDimension; all requests of one call apply atomically.
-- ``GET drive/v3/files/{id}``.
+- ``GET drive/v3/files/{id}``; ``GET drive/v3/files`` (files.list: the shared spreadsheets with
+  ``id``, ``name``, ``createdTime``, ``modifiedTime``; ``q`` by mimeType, ``pageSize``,
+  ``pageToken``, ``fields``). Every write through the API moves its spreadsheet's
+  ``modifiedTime`` on (``touch`` does it for a change made behind the API's back).
 
 Cells keep their type: ``str``, ``int``/``float``, ``bool``, ``date``/``datetime`` (served as
 serial numbers or ISO text) and ``Formula`` (what USER_ENTERED makes of ``=...``; the fake does
@@ -52,7 +55,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -718,6 +721,7 @@ class FakeSheets(BaseAdapter):
         self.scripted: list[str] = []
         self.faults_injected: Counter[str] = Counter()
         self.caller_email = "tdkt-test@tdkt-test.iam.gserviceaccount.com"
+        self._ticks = 0  # modifiedTime moves on by a millisecond per change: always increasing
 
     # --- setup and inspection ------------------------------------------------------------
 
@@ -747,10 +751,20 @@ class FakeSheets(BaseAdapter):
                         sheet.put(r, c, v)
                 ss.sheets.append(sheet)
             self.spreadsheets[key] = ss
+            self.touch(key)
             return ss
 
     def spreadsheet(self, key: str) -> FakeSpreadsheet:
         return self.spreadsheets[key]
+
+    def touch(self, key: str) -> None:
+        """Record a change of ``key`` (as Google does on every edit): a new ``modifiedTime``."""
+        with self._lock:
+            ss = self.spreadsheets.get(key)
+            if ss is not None:
+                self._ticks += 1
+                stamp = datetime(2025, 6, 1) + timedelta(milliseconds=self._ticks)
+                ss.modified = stamp.strftime("%Y-%m-%dT%H:%M:%S.") + f"{stamp.microsecond // 1000:03d}Z"
 
     def sheet(self, key: str, tab: str) -> FakeSheet:
         s = self.spreadsheets[key].by_title(tab)
@@ -854,6 +868,8 @@ class FakeSheets(BaseAdapter):
                 status, payload = 200, handler(params, body)
             except ApiError as e:
                 status, payload = e.code, e.body()
+            if status == 200 and kind in _MUTATING:
+                self.touch(unquote(parts.path)[len("/v4/spreadsheets/"):].split("/")[0].split(":")[0])
         if fault == "lost":
             if self.rng.random() < 0.5:
                 raise requests.exceptions.ConnectionError(
@@ -900,6 +916,8 @@ class FakeSheets(BaseAdapter):
             if m and method == "GET":
                 key = unquote(m.group(1))
                 return "drive.get", lambda p, b: self._drive_get(key, p)
+            if raw_path.rstrip("/") == "/drive/v3/files" and method == "GET":
+                return "drive.list", lambda p, b: self._drive_list(p)
             if raw_path.startswith("/drive/v3/files") and method == "POST":
 
                 def no_quota(_p: dict[str, list[str]], _b: Any) -> Any:
@@ -1444,6 +1462,33 @@ class FakeSheets(BaseAdapter):
         }
         fields = params.get("fields", [None])[0]
         return apply_mask(out, parse_mask(fields)) if fields else out
+
+
+    def _drive_list(self, params: dict[str, list[str]]) -> Any:
+        """files.list over the spreadsheets shared with the caller, in creation order."""
+        q = params.get("q", [""])[0]
+        m = re.search(r"mimeType\s*=\s*['\"]([^'\"]+)['\"]", q)
+        if m and m.group(1) != "application/vnd.google-apps.spreadsheet":
+            files: list[FakeSpreadsheet] = []
+        else:
+            files = [ss for ss in self.spreadsheets.values() if ss.shared]
+        size = min(int(params.get("pageSize", ["100"])[0]), 1000)
+        start = int(params.get("pageToken", ["0"])[0] or 0)
+        page = files[start : start + size]
+        out: dict[str, Any] = {
+            "kind": "drive#fileList",
+            "files": [{"kind": "drive#file", "id": ss.id, "name": ss.title,
+                       "mimeType": "application/vnd.google-apps.spreadsheet",
+                       "createdTime": ss.created, "modifiedTime": ss.modified} for ss in page],
+        }
+        if start + size < len(files):
+            out["nextPageToken"] = str(start + size)
+        fields = params.get("fields", [None])[0]
+        return apply_mask(out, parse_mask(fields)) if fields else out
+
+
+_MUTATING = frozenset({"values.append", "values.update", "values.batchUpdate", "values.clear",
+                       "values.batchClear", "batchUpdate"})
 
 
 class _NoNetwork(BaseAdapter):
