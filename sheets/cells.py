@@ -323,8 +323,8 @@ def parse_datetime(value: object) -> Result:
     if isinstance(value, date):
         return _within_years(datetime.combine(value, time()))
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return None, "không phải ngày giờ"
+        if not abs(value) <= SERIAL_MAX:  # NaN, inf, and ints too large for a float
+            return None, "số không phải ngày (ngoài khoảng 2000–2100)"
         dt = _serial(float(value))
         return (dt, None) if dt else (None, "số không phải ngày (ngoài khoảng 2000–2100)")
     text = unicodedata.normalize("NFC", str(value)).strip()
@@ -365,8 +365,8 @@ def parse_date(value: object) -> Result:
     if isinstance(value, date):
         return _within_years(value)
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            return None, "không phải ngày"
+        if not abs(value) <= SERIAL_MAX:  # NaN, inf, and ints too large for a float
+            return None, "số không phải ngày (ngoài khoảng 2000–2100)"
         dt = _serial(float(value))
         return (dt.date(), None) if dt else (None, "số không phải ngày (ngoài khoảng 2000–2100)")
     text = unicodedata.normalize("NFC", str(value)).strip()
