@@ -43,11 +43,15 @@ def main() -> None:
     # a deep link to a page this session may not open explains why (no "Page not found" modal)
     mine = {p.title for p in pages}
     reason = chrome.not_allowed_reason(session)
-    others = [st.Page(chrome.not_allowed_page(p.title, reason), title=p.title, icon=p.icon, url_path=slug(p))
+    # a session without a role (not signed in, not registered, not configured) has one page:
+    # every deep link leads to it, and there is no menu
+    gated = all(p in GATES for p in auth.page_groups(session))
+    stand_in = (lambda t: chrome.go_to_page(pages[0])) if gated else (lambda t: chrome.not_allowed_page(t, reason))
+    others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p))
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
     chrome.install(hidden_paths=[slug(p) for p in others])
     auth.sidebar(session)
-    st.navigation(pages + others).run()
+    st.navigation(pages + others, position="hidden" if gated else "sidebar").run()
 
 
 chrome.guard(main)

@@ -163,6 +163,16 @@ def not_allowed_page(title: str, reason: str) -> Callable[[], None]:
     return page
 
 
+def go_to_page(target: Any) -> Callable[[], None]:
+    """A stand-in that sends the visitor to ``target`` (the one page of a session without a role)."""
+
+    def page() -> None:
+        st.switch_page(target)
+
+    page.__name__ = "go_to_" + str(abs(hash(target.url_path)))
+    return page
+
+
 def guard(run: Callable[[], Any]) -> None:
     """Run the page; an unexpected failure shows our message with "Làm mới" (details, with
     the traceback, go to the server log only)."""
