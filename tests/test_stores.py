@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import sys
 import threading
 import time
+import types
 import zipfile
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -261,8 +263,13 @@ def _append_from_process(kind: str, folder: str, worker: int) -> None:
 
 
 @pytest.mark.parametrize("kind", PERSISTENT)
-def test_concurrent_appends_from_processes_lose_nothing(kind: str, tmp_path: Path) -> None:
+def test_concurrent_appends_from_processes_lose_nothing(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ctx = multiprocessing.get_context("spawn")
+    # An AppTest earlier in this worker leaves the app's script as __main__, and spawn would
+    # run it again in every child: give the children a plain main module.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     procs = [ctx.Process(target=_append_from_process, args=(kind, str(tmp_path), w)) for w in range(4)]
     for p in procs:
         p.start()
