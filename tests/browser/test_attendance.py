@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from indicators import training as T
 from sheets import clock
@@ -114,7 +115,8 @@ def test_mark_attendance_on_a_phone(prepared: tuple[str, Path, str, list[str]], 
     assert "Có mặt: 0/6" in page.inner_text("body")
 
     boxes = page.locator('[data-testid="stCheckbox"]')
-    assert boxes.count() == 6
+    # the caption above may arrive before the list below it on a loaded machine: wait for the list
+    expect(boxes).to_have_count(6, timeout=30000)
     # nothing on the page is wider than the phone
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 1, f"page overflows the 390 px screen by {overflow} px"
