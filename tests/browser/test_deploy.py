@@ -268,6 +268,26 @@ def test_screenshot_through_nginx_after_sign_in(front: Front, oidc_provider: Pro
     assert out.stat().st_size > 0
 
 
+@pytest.mark.browser
+def test_sign_out_through_nginx_comes_back_to_the_app(front: Front, oidc_provider: Provider, browser: Any,
+                                                      contexts: list[Any]) -> None:
+    import contextlib
+
+    users = demo_users()
+    email = one_per_role(users)[S.ROLE_OFFICER]
+    page = new_browser(browser, contexts)
+    sign_in(page, front.url, email, oidc_provider.password(email))
+    assert_signed_in(page, users[email].name)
+    page.locator('[data-testid="stSidebar"]').get_by_role("button", name="Đăng xuất").click()
+    with contextlib.suppress(Exception):  # the provider's end-session page, when it asks
+        page.get_by_role("button", name="Yes, sign me out").click(timeout=10000)
+    page.wait_for_url(f"{front.url}/**", timeout=30000)  # back at the public https address
+    wait_for_app(page)
+    assert page.get_by_role("button", name="Đăng nhập").count() == 1
+    assert users[email].name not in page.inner_text('[data-testid="stApp"]')
+    assert "_streamlit_user" not in {c["name"] for c in page.context.cookies(front.url)}
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
