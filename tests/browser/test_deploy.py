@@ -47,7 +47,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 ROUTE_COOKIE = "tdkt_route"
-MAX_BROWSERS = 6  # with two servers, six random cookies all on one server: 1 in 32
+MAX_BROWSERS = 12  # each a fresh random cookie: all twelve on the first one's server, 1 in 2048
+# (usually the second or third browser already lands on the other server)
 RELOADS = 3
 
 
