@@ -1,5 +1,5 @@
 """A real OpenID Connect provider (npm ``oidc-provider``) and Streamlit servers signing in
-through it, for tests/browser/test_oidc.py and tests/test_deploy.py.
+through it, for tests/browser/test_oidc.py and tests/browser/test_deploy.py.
 
 One provider per test session (``oidc_provider``); its client knows in advance the callback
 addresses of the direct app server and of the nginx front, so both tests share it. Loaded as
