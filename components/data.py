@@ -268,6 +268,12 @@ def write(tab: str, rows: list[dict[str, Any]], actor: str, *, write_id: str | N
     return result
 
 
+def landed(tab: str, write_id: str) -> bool:
+    """Whether a write whose answer was lost is in the data after all (its ``Mã lần ghi``)."""
+    versions = get_dataset().versions.get(tab)
+    return versions is not None and "write_id" in versions.columns and bool((versions["write_id"] == write_id).any())
+
+
 def void(tab: str, key: dict[str, Any], actor: str, *, write_id: str | None = None) -> Any:
     """Append a voided version of one record (``Hủy`` = Có) through the same door."""
     from sheets.write import void as void_record

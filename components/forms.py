@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
@@ -394,6 +395,7 @@ class Flow:
     def saved(self) -> bool:
         """After a save: the confirmation, what was saved (read-only) and "Thêm mới". True
         while shown, so the caller draws no form (a second click cannot write again)."""
+        self._check_landed()
         s = self._state
         if s.get("phase") != "saved" or s.get("keep"):
             return False
@@ -411,6 +413,7 @@ class Flow:
 
     def note(self) -> None:
         """For a grid: the last save's confirmation, beside its button, until ``reset()``."""
+        self._check_landed()
         s = self._state
         if s.get("phase") == "saved":
             with st.container(key=f"flow_{self.key}_note"):
@@ -453,18 +456,31 @@ class Flow:
     def _write(self, rows: list[dict[str, Any]], what: str, keep: bool, write_id: str | None,
                on_saved: Callable[[Any], None] | None = None) -> None:
         scope = f"flow:{self.key}"
-        result = save(scope, self.tab, rows, self.user, write_id=write_id or pending(scope, rows)["id"])
-        if result is None:  # the failure is on screen, the input kept
+        wid = write_id or pending(scope, rows)["id"]
+        result = save(scope, self.tab, rows, self.user, write_id=wid)
+        if result is None:  # the failure is on screen, the input kept; the rows may have landed
+            self._state.clear()
+            self._state.update(phase="failed", write_id=wid, what=what, keep=keep, rows=rows)
             return
-        done(scope)
-        clear(self.k(""))
         if on_saved is not None:
             on_saved(result)
+        self._saved(rows, saved_message(result, what), keep)
+        st.rerun(scope="app")
+
+    def _saved(self, rows: list[dict[str, Any]], message: str, keep: bool) -> None:
+        done(f"flow:{self.key}")
+        clear(self.k(""))
         s = self._state
         s.clear()
-        s.update(phase="saved", message=saved_message(result, what), keep=keep, scroll=True,
+        s.update(phase="saved", message=message, keep=keep, scroll=True,
                  lines=record_lines(self.tab, rows[0]) if len(rows) == 1 and not keep else [])
-        st.rerun(scope="app")
+
+    def _check_landed(self) -> None:
+        """A failure whose answer was lost: when the data read since holds its write id, the
+        write landed after all; say so instead of leaving "thử lại" for a write that is done."""
+        s = self._state
+        if s.get("phase") == "failed" and data.landed(self.tab, str(s["write_id"])):
+            self._saved(s["rows"], saved_message(SimpleNamespace(already=True), s["what"]), s["keep"])
 
 
 def tabs(key: str, labels: Sequence[str]) -> Sequence[Any]:
