@@ -100,6 +100,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     else:
         unit = None
     res = compute(ds, args.year, as_of, unit)
+    if all(i.denominator == 0 for i in res.indicators):  # right, but says nothing: say so
+        print(f"tdkt: cảnh báo: chưa có số liệu nào để tính cho năm {res.year} trong phạm vi "
+              f"{ds.tree.name(res.scope)} ({res.scope}): mọi mẫu số bằng 0 (xem «tdkt problems --source "
+              f"{args.source}»)", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(res.as_json(ds.problem_counts()), ensure_ascii=False))
         return 0
