@@ -111,8 +111,9 @@ TAB_DOCS: dict[str, TabDoc] = {
         "Hồ sơ đề nghị khen thưởng do một đơn vị gửi lên cấp trên. Mỗi bước (gửi, tiếp nhận, trả lại, "
         "xét duyệt, quyết định) là một dòng mới cùng mã hồ sơ: các dòng là lịch sử của hồ sơ.",
         "Ứng dụng ghi khi người dùng làm từng bước ở trang «Hồ sơ khen thưởng»; không nên gõ tay.",
-        ("Chỉ nhận các bước hợp lệ: Nháp → Đã gửi (hoặc Rút) → Đã tiếp nhận (hoặc Trả lại) → "
-         "Đã xét duyệt → Đã quyết định; hồ sơ bị trả lại có thể sửa và gửi lại.",
+        ("Chỉ nhận các bước hợp lệ: Nháp → Đã gửi → Đã tiếp nhận → Đã xét duyệt → Đã quyết định. "
+         "Hồ sơ «Đã gửi» có thể Rút; cấp trên có thể Trả lại hồ sơ «Đã gửi» hoặc «Đã tiếp nhận», và "
+         "hồ sơ bị trả lại được sửa và gửi lại.",
          "Bên đề nghị ghi các bước của mình vào bảng tính của đơn vị đề nghị; bên nhận (cấp trên) ghi "
          "vào bảng tính của đơn vị nhận. Một trạng thái gõ tay vào bảng tính bên đề nghị không thể giả "
          "làm bước tiếp nhận hay quyết định.",),
@@ -197,7 +198,8 @@ COLUMN_DOCS: dict[tuple[str, str], str] = {
                                  "hoạch và phát động.",
     ("KeHoach", "Ghi chú"): "Ghi chú tùy ý.",
     # PhongTrao
-    ("PhongTrao", "Mã phong trào"): "Mã ngắn, duy nhất trong bảng tính của đơn vị, ví dụ PT2025-01.",
+    ("PhongTrao", "Mã phong trào"): "Mã ngắn, duy nhất, ví dụ PT2025-01. KhenThuong, DienHinh, HoSo nhắc đến "
+                                    "phong trào bằng mã này.",
     ("PhongTrao", "Tên phong trào"): "Ví dụ «Lao động giỏi, lao động sáng tạo», «Giỏi việc nước, đảm việc "
                                      "nhà», «Xanh - Sạch - Đẹp, Bảo đảm an toàn vệ sinh lao động».",
     ("PhongTrao", "Mã đơn vị"): "Đơn vị phát động phong trào.",
