@@ -100,6 +100,10 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     else:
         unit = None
     res = compute(ds, args.year, as_of, unit)
+    if all(i.denominator == 0 for i in res.indicators):  # right, but says nothing: say so
+        print(f"tdkt: cảnh báo: chưa có số liệu nào để tính cho năm {res.year} trong phạm vi "
+              f"{ds.tree.name(res.scope)} ({res.scope}): mọi mẫu số bằng 0 (xem «tdkt problems --source "
+              f"{args.source}»)", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(res.as_json(ds.problem_counts()), ensure_ascii=False))
         return 0
@@ -278,6 +282,22 @@ def cmd_setup_sheets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_guide(args: argparse.Namespace) -> int:
+    """docs/huong-dan-bang-tinh.md, generated from the schema (sheets/guide.py)."""
+    from sheets.guide import render
+
+    text = render()
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    if out.parent != Path(""):
+        out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"Đã ghi hướng dẫn điền bảng tính: {out}")
+    return 0
+
+
 def _add_global_options(p: argparse.ArgumentParser, *, in_subcommand: bool) -> None:
     """Options valid before or after the subcommand. In a subcommand they default to
     SUPPRESS, so a value given before the subcommand is not reset by the subparser."""
@@ -349,6 +369,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--source", required=True, help=SOURCE_HELP)
     s.add_argument("--format", choices=["json", "text"], default="text", help="text (mỗi vấn đề một dòng) hoặc json")
     s.set_defaults(func=cmd_problems)
+
+    s = sub.add_parser("guide", help="in hướng dẫn điền bảng tính (mọi trang, mọi cột), sinh từ schema")
+    s.add_argument("--out", help="tệp Markdown cần ghi, ví dụ docs/huong-dan-bang-tinh.md (mặc định: in ra màn hình)")
+    s.set_defaults(func=cmd_guide)
 
     for subparser in sub.choices.values():  # also the subcommands added above by others
         _add_global_options(subparser, in_subcommand=True)

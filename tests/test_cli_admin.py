@@ -3,13 +3,17 @@ gets one Vietnamese line and exit 2, or the right result."""
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 import pytest
 from openpyxl import Workbook
@@ -255,3 +259,104 @@ def test_cli_reads_the_apps_secrets_and_credentials_still_wins(tmp_path: Path,
     store = open_source(f"gsheets:{key}")
     assert isinstance(store, GSheetsStore)
     assert store.service_account_email == "etc@p.iam.gserviceaccount.com"
+
+
+class _TokenEndpoint(BaseHTTPRequestHandler):
+    """Google's OAuth token endpoint as a service account meets it: records the account that
+    signed the assertion (its ``iss``), then refuses it, so no request ever reaches Google."""
+
+    seen: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        payload = parse_qs(body)["assertion"][0].split(".")[1]
+        payload += "=" * (-len(payload) % 4)
+        self.seen.append(json.loads(base64.urlsafe_b64decode(payload))["iss"])
+        self.send_response(400)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"error": "invalid_grant", "error_description": "Invalid JWT Signature."}')
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture()
+def token_uri() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _TokenEndpoint)
+    _TokenEndpoint.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/token"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_real_cli_signs_in_with_the_secrets_key_unless_credentials_is_given(tmp_path: Path,
+                                                                                token_uri: str) -> None:
+    key = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdEFG"
+    secrets_info = {**_service_account(tmp_path, "tu-secrets@p.iam.gserviceaccount.com"), "token_uri": token_uri}
+    (tmp_path / ".streamlit").mkdir()
+    lines = ["[connections.tdkt]", 'spreadsheet = "khac"', "[connections.tdkt.service_account_info]"]
+    lines += [f"{k} = {json.dumps(v)}" for k, v in secrets_info.items()]
+    (tmp_path / ".streamlit" / "secrets.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    own = tmp_path / "rieng.json"
+    own.write_text(json.dumps({**_service_account(tmp_path, "tu-tep@p.iam.gserviceaccount.com"),
+                               "token_uri": token_uri}))
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TDKT_SERVICE_ACCOUNT", "GOOGLE_APPLICATION_CREDENTIALS", "STREAMLIT_SECRETS_FILES")}
+    env["HOME"] = str(tmp_path / "home")
+    runs = [
+        ["problems", "--source", f"gsheets:{key}"],
+        ["problems", "--source", f"gsheets:{key}", "--credentials", str(own)],
+        ["--credentials", str(own), "indicators", "--source", f"gsheets:{key}", "--year", "2025"],
+    ]
+    for argv in runs:
+        out = subprocess.run([str(BIN), *argv], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        assert out.returncode == 2, out.stderr  # Google (here: its stand-in) refused the key
+        assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
+        assert key in out.stderr and out.stdout == ""
+    assert _TokenEndpoint.seen == ["tu-secrets@p.iam.gserviceaccount.com", "tu-tep@p.iam.gserviceaccount.com",
+                                   "tu-tep@p.iam.gserviceaccount.com"]
+
+
+def test_a_registry_without_data_gives_zeros_with_a_warning(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # the first day: a template, and only the province in DonVi
+    assert cli.main(["--today", TODAY, "template", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "registry.xlsx")
+    wb["DonVi"].append(["BK", "LĐLĐ tỉnh Bắc Kạn", "Tỉnh"])
+    wb.save(tmp_path / "registry.xlsx")
+    source = f"xlsx:{tmp_path}/registry.xlsx"
+    assert cli.main(["indicators", "--source", source, "--year", "2025", "--format", "json",
+                     "--today", TODAY]) == 0
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)  # the figures are right: nothing to count
+    assert data["scope"] == "BK" and all(i["denominator"] == 0 and i["met"] is None for i in data["indicators"])
+    (line,) = captured.err.strip().splitlines()
+    assert line.startswith("tdkt: cảnh báo: chưa có số liệu") and "2025" in line
+    clock.set_now(None)
+
+
+def test_indicators_with_data_give_no_warning(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["indicators", "--source", "demo", "--year", "2025", "--format", "json"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_problems_piped_into_head_ends_quietly(fmt: str, demo: Path) -> None:
+    env = dict(os.environ, TDKT_DEMO_PATH=str(demo), TDKT_TODAY=TODAY)
+    shell = f"set -o pipefail; '{BIN}' problems --source demo --format {fmt} | head -c 200 >/dev/null"
+    out = subprocess.run(["bash", "-c", shell], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stderr == ""  # no BrokenPipeError, no "Exception ignored"
+
+
+def test_tdkt_alone_as_a_program_prints_usage() -> None:
+    out = subprocess.run([str(BIN)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    assert out.stdout.startswith("usage: tdkt") and "required" not in out.stdout + out.stderr
+    assert "guide" in out.stdout
