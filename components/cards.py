@@ -74,7 +74,7 @@ def inject_css() -> None:
     st.html(_CSS)
 
 
-def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date) -> None:
+def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date, forecast: str | None = None) -> None:
     """Percent, change from a year earlier, numerator/denominator, threshold, met or missed."""
     with st.container(border=True, key=f"card-{state(ind)}-{ind.code}", gap="small"):
         delta = change_text(change)
@@ -92,18 +92,24 @@ def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date) ->
             f"ngưỡng **{threshold_text(ind.threshold)}**"
         )
         st.markdown(verdict(ind))
+        if forecast:  # the year-end forecast (current year only), «dự kiến 31/12: 78–84 %»
+            st.caption(f":material/trending_up: {forecast}")
 
 
-def card_grid(res: Results, *, changes: Mapping[str, float | None], prev_as_of: date, per_row: int = 4) -> None:
+def card_grid(res: Results, *, changes: Mapping[str, float | None], prev_as_of: date, per_row: int = 4,
+              forecasts: Mapping[str, str] | None = None) -> None:
     """Every indicator; four to a row on a desktop, one under another on a phone."""
     inject_css()
-    st.caption(f"Mũi tên dưới mỗi tỉ lệ: thay đổi (điểm phần trăm) so với cùng ngày năm trước, {day(prev_as_of)}.")
+    st.caption(f"Mũi tên dưới mỗi tỉ lệ: thay đổi (điểm phần trăm) so với cùng ngày năm trước, {day(prev_as_of)}."
+               + (" «Dự kiến 31/12»: khoảng tỉ lệ cuối năm nếu từ nay đến 31/12 làm được như cùng kỳ các năm trước."
+                  if forecasts else ""))
     inds = list(res.indicators)
     for start in range(0, len(inds), per_row):
         cols = st.columns(per_row)
         for col, ind in zip(cols, inds[start:start + per_row], strict=False):
             with col:
-                indicator_card(ind, change=changes.get(ind.code), prev_as_of=prev_as_of)
+                indicator_card(ind, change=changes.get(ind.code), prev_as_of=prev_as_of,
+                               forecast=(forecasts or {}).get(ind.code))
 
 
 def follow_up_panel(items: Sequence[FollowUp], *, key: str = "followup") -> None:
