@@ -36,18 +36,20 @@ def run(ds: Any, years: Sequence[int], *, month: int = 6, day: int = 30) -> tupl
 def render(cases: Sequence[F.Case], summ: dict[str, Any], *, years: Sequence[int], seconds: float,
            source: str, month: int = 6, day: int = 30) -> str:
     from indicators.core import SHORT
+    from sheets import clock
 
     cov, width = summ["coverage"], summ["width"]
     ok = cov >= MIN_COVERAGE and width <= MAX_WIDTH
     lines = [
         "# Dự kiến 31/12: kiểm tra trên các năm trước (backtest)",
         "",
-        f"Nguồn: `{source}`. Với mỗi năm {years[0]}–{years[-1]}, mỗi chỉ tiêu có mốc trong năm và mỗi phạm vi "
+        f"Nguồn: `{source}` (hôm nay: {clock.today():%d/%m/%Y}). Với mỗi năm {years[0]}–{years[-1]}, mỗi chỉ tiêu có mốc trong năm và mỗi phạm vi "
         "(toàn tỉnh và từng công đoàn cấp trên cơ sở): dự kiến lập ngày "
         f"{day:02d}/{month:02d} chỉ từ số liệu đã có đến ngày đó và các năm trước, so với số thật ngày 31/12. "
         f"Cách tính: {F.METHOD}. Năm có ít hơn {F.MIN_YEARS} năm trước thì không có khoảng (không tính vào tỉ lệ).",
         "",
-        f"Tạo bởi `python -m benchmarks.forecast_backtest --docs` trong {_n(seconds)} s.",
+        f"Tạo bởi `python -m benchmarks.forecast_backtest --docs` trong {_n(seconds)} s (dữ liệu demo: "
+        "`TDKT_TODAY=2026-11-25`, tệp demo mới dựng).",
         "",
         "## Kết quả chung",
         "",
@@ -101,11 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     cases, summ = run(ds, years)
     seconds = time.perf_counter() - t
     text = render(cases, summ, years=years, seconds=seconds, source=args.source)
+    if args.docs:
+        DOC.write_text(text, encoding="utf-8")
     head = text.split("## Từng trường hợp")[0]
     print(head.rstrip())
     print(f"\n({len(cases)} trường hợp; bảng đầy đủ: --docs ghi {DOC.name})")
-    if args.docs:
-        DOC.write_text(text, encoding="utf-8")
     return 0 if summ["coverage"] >= MIN_COVERAGE and summ["width"] <= MAX_WIDTH else 1
 
 

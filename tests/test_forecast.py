@@ -132,7 +132,8 @@ def test_backtest_holds_the_real_figure_in_80_percent_and_is_at_most_20_points_w
     # the committed table is this run's (the line with the run time aside)
     doc = Path(BT.DOC).read_text(encoding="utf-8")
     strip = re.compile(r"^Tạo bởi .*$", re.M)
-    assert strip.sub("", doc) == strip.sub("", text)
+    assert strip.sub("", doc) == strip.sub("", text), (
+        "docs/forecast-backtest.md is stale: TDKT_TODAY=2026-11-25 python -m benchmarks.forecast_backtest --docs")
 
 
 def run_cli(*args: str) -> dict[str, object]:
