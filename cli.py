@@ -89,6 +89,7 @@ def _fmt_pct(p: float | None) -> str:
 
 
 def cmd_indicators(args: argparse.Namespace) -> int:
+    from indicators import forecast as FC
     from indicators.core import SHORT, compute
 
     ds = _load_registry(args.source, args)
@@ -105,7 +106,13 @@ def cmd_indicators(args: argparse.Namespace) -> int:
               f"{ds.tree.name(res.scope)} ({res.scope}): mọi mẫu số bằng 0 (xem «tdkt problems --source "
               f"{args.source}»)", file=sys.stderr)
     if args.format == "json":
-        print(json.dumps(res.as_json(ds.problem_counts()), ensure_ascii=False))
+        out = res.as_json(ds.problem_counts())
+        if FC.is_open(args.year, clock.today()):  # the year-end forecast, for the current year only
+            fc = FC.forecast(ds, args.year, as_of, unit)
+            for entry in out["indicators"]:
+                if entry["code"] in fc:
+                    entry["forecast"] = fc[entry["code"]].as_json()
+        print(json.dumps(out, ensure_ascii=False))
         return 0
     rows = [("Mã", "Chỉ tiêu", "Tử số", "Mẫu số", "Tỉ lệ", "Ngưỡng", "Kết quả")]
     for i in res.indicators:

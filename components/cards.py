@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import streamlit as st
 
@@ -74,7 +75,7 @@ def inject_css() -> None:
     st.html(_CSS)
 
 
-def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date) -> None:
+def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date, forecast_slot: bool = False) -> Any:
     """Percent, change from a year earlier, numerator/denominator, threshold, met or missed."""
     with st.container(border=True, key=f"card-{state(ind)}-{ind.code}", gap="small"):
         delta = change_text(change)
@@ -92,18 +93,38 @@ def indicator_card(ind: Indicator, *, change: float | None, prev_as_of: date) ->
             f"ngưỡng **{threshold_text(ind.threshold)}**"
         )
         st.markdown(verdict(ind))
+        if forecast_slot:  # filled once the forecast is computed (``fill_forecasts``): the card shows first
+            return st.empty()
+    return None
 
 
-def card_grid(res: Results, *, changes: Mapping[str, float | None], prev_as_of: date, per_row: int = 4) -> None:
-    """Every indicator; four to a row on a desktop, one under another on a phone."""
+def card_grid(res: Results, *, changes: Mapping[str, float | None], prev_as_of: date, per_row: int = 4,
+              forecast: bool = False, forecast_codes: Collection[str] = ()) -> dict[str, Any]:
+    """Every indicator; four to a row on a desktop, one under another on a phone. With
+    ``forecast``, each card of ``forecast_codes`` keeps a place for its year-end forecast
+    (returned by code, for ``fill_forecasts``)."""
     inject_css()
-    st.caption(f"Mũi tên dưới mỗi tỉ lệ: thay đổi (điểm phần trăm) so với cùng ngày năm trước, {day(prev_as_of)}.")
+    st.caption(f"Mũi tên dưới mỗi tỉ lệ: thay đổi (điểm phần trăm) so với cùng ngày năm trước, {day(prev_as_of)}."
+               + (" «Dự kiến 31/12»: khoảng tỉ lệ cuối năm nếu từ nay đến 31/12 làm được như cùng kỳ các năm trước."
+                  if forecast else ""))
     inds = list(res.indicators)
+    slots: dict[str, Any] = {}
     for start in range(0, len(inds), per_row):
         cols = st.columns(per_row)
         for col, ind in zip(cols, inds[start:start + per_row], strict=False):
             with col:
-                indicator_card(ind, change=changes.get(ind.code), prev_as_of=prev_as_of)
+                slot = indicator_card(ind, change=changes.get(ind.code), prev_as_of=prev_as_of,
+                                      forecast_slot=forecast and ind.code in forecast_codes)
+                if slot is not None:
+                    slots[ind.code] = slot
+    return slots
+
+
+def fill_forecasts(slots: Mapping[str, Any], texts: Mapping[str, str]) -> None:
+    """The year-end forecast under each card, «dự kiến 31/12: 78–84 %»."""
+    for code, slot in slots.items():
+        if texts.get(code):
+            slot.caption(f":material/trending_up: {texts[code]}")
 
 
 def follow_up_panel(items: Sequence[FollowUp], *, key: str = "followup") -> None:

@@ -14,6 +14,7 @@ import streamlit as st
 
 from indicators.core import Results, compute, restrict, scope_counts
 from indicators.dashboard import compare_units, trend_rows_frame, years_until
+from indicators.forecast import Figures, Forecast, forecast
 from sheets.errors import TdktError
 from sheets.gcpause import freeze_long_lived
 from sheets.incremental import Loader
@@ -281,3 +282,20 @@ def void(tab: str, key: dict[str, Any], actor: str, *, write_id: str | None = No
     result = void_record(get_store(), tab, key, actor, dataset=get_dataset(), write_id=write_id)
     _written()
     return result
+
+
+# --- year-end forecast (issue 16): the figures of each (year, day) computed once per generation
+@st.cache_resource(show_spinner=False, max_entries=4, ttl=DEFAULT_TTL)
+def _forecast_figures(spec: str, generation: str) -> Figures:
+    return Figures(_dataset(spec, generation))
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=DEFAULT_TTL)
+def _forecast(spec: str, generation: str, year: int, as_of: date, scope: str | None) -> dict[str, Forecast]:
+    return forecast(_dataset(spec, generation), year, as_of, scope, figures=_forecast_figures(spec, generation))
+
+
+def get_forecast(year: int, as_of: date, scope: str | None) -> dict[str, Forecast]:
+    """The year-end forecast per code (``indicators.forecast``) for the scope."""
+    spec, gen, scope = _source_and_scope(scope)
+    return _forecast(spec, gen, year, as_of, scope)

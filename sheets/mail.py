@@ -13,6 +13,7 @@ derived from the batch and the unit, so:
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import smtplib
@@ -117,8 +118,20 @@ def connect(config: SmtpConfig) -> smtplib.SMTP:
             smtp.starttls(context=context)
     smtp.ehlo()
     if config.user:
-        smtp.login(config.user, config.password or "")
+        _login(smtp, config.user, config.password or "")
     return smtp
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """``smtplib`` sends user and password as ASCII only; a Vietnamese password goes as AUTH
+    PLAIN in UTF-8 (RFC 4616), which is what such a server expects."""
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, resp = smtp.docmd("AUTH", "PLAIN " + token)
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, resp)
 
 
 def _reason(exc: BaseException) -> str:

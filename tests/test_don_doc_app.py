@@ -61,7 +61,8 @@ def html(at: AppTest) -> str:
 
 def test_officer_sends_plan_reminders(demo_copy: Path, server: SM.SmtpServer) -> None:
     at = app(OFFICER, server)
-    assert at.selectbox(key="dd_topic").value == S.TOPIC_PLAN  # from ?chu_de=ke-hoach
+    topic = next(s for s in at.selectbox if s.label == "Nội dung cần đôn đốc")
+    assert topic.value == S.TOPIC_PLAN  # from ?chu_de=ke-hoach
     units = pending(demo_copy, "BABE")
     assert units and set(units) <= set(load(SqliteStore(demo_copy)).tree.subtree("BABE"))
     for u in units:

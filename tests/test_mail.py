@@ -7,8 +7,12 @@ accepted message sent twice on retry.
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
+import ssl
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,3 +206,113 @@ def test_config_from_secrets() -> None:
     assert (c.security, c.port, c.user) == ("starttls", 587, "u")
     with pytest.raises(ValidationError):
         SmtpConfig.from_secrets({"host": "h", "sender": "a@x.vn", "security": "tls13"})
+
+
+# --- STARTTLS and SSL, with a throw-away self-signed certificate ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (its own CA), and its key, written as PEM."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.now(UTC)
+    crt = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5)).not_valid_after(now + timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                                                    x509.DNSName("localhost")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    d = tmp_path_factory.mktemp("tls")
+    (d / "cert.pem").write_bytes(crt.public_bytes(serialization.Encoding.PEM))
+    (d / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                  serialization.NoEncryption()))
+    return d / "cert.pem", d / "key.pem"
+
+
+def server_context(cert: tuple[Path, Path]) -> ssl.SSLContext:
+    ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ctx.load_cert_chain(str(cert[0]), str(cert[1]))
+    return ctx
+
+
+@dataclasses.dataclass
+class Logins:
+    seen: list[tuple[str, str, bool]] = dataclasses.field(default_factory=list)  # (user, password, over TLS)
+
+    def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult, LoginPassword
+
+        assert isinstance(auth_data, LoginPassword)
+        user, password = (v.decode() if isinstance(v, bytes) else str(v) for v in (auth_data.login, auth_data.password))
+        tls = session.ssl is not None or server.transport.get_extra_info("ssl_object") is not None
+        self.seen.append((user, password, tls))
+        ok = (user, password) == ("tdkt", "mật-khẩu-1")
+        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 535 itself
+
+
+def tls_secrets(server: SM.SmtpServer, security: str, cafile: Path | None, password: str = "mật-khẩu-1") -> Any:
+    return {**server.secrets(), "security": security, "user": "tdkt", "password": password,
+            **({"cafile": str(cafile)} if cafile else {})}
+
+
+def send_with(store: MemoryStore, secrets: Any, outbox: Outbox) -> Any:
+    ds, msgs = messages(store)
+    return send_reminders(store, ds, OFFICER, msgs, SmtpConfig.from_secrets(secrets), outbox, day=A)
+
+
+def test_starttls_then_login_then_the_messages(store: FlakyStore, cert: tuple[Path, Path]) -> None:
+    logins = Logins()
+    srv = SM.SmtpServer(tls_context=server_context(cert), require_starttls=True, authenticator=logins,
+                        auth_require_tls=True).start()
+    try:
+        # a plain connection is refused by a server that requires STARTTLS: nothing sent, nothing recorded
+        plain = {**srv.secrets(), "security": "none"}
+        report = send_with(store, plain, Outbox("T0"))
+        assert report.sent == [] and set(report.failed) == {"C1", "C6"}
+        assert "STARTTLS" in report.failed["C1"] and recorded(store) == []
+        # the certificate is checked: without its CA the handshake fails, nothing goes out
+        report = send_with(store, tls_secrets(srv, "starttls", None), Outbox("T1"))
+        assert report.sent == [] and "không kết nối được máy chủ thư" in report.failed["C1"]
+        assert "CERTIFICATE_VERIFY_FAILED" in report.failed["C1"]
+        # a wrong password: refused, nothing recorded
+        report = send_with(store, tls_secrets(srv, "starttls", cert[0], password="sai"), Outbox("T2"))
+        assert report.sent == [] and "từ chối (535" in report.failed["C1"] and recorded(store) == []
+        report = send_with(store, tls_secrets(srv, "starttls", cert[0]), Outbox("T3"))
+        assert report.ok and report.sent == ["C1", "C6"]
+        assert logins.seen[-1] == ("tdkt", "mật-khẩu-1", True)  # logged in over TLS only
+        assert sorted(tuple(d.rcpt_tos) for d in srv.handler.accepted) == [("c1@cd.vn", "cb1@cd.vn"), ("c6@cd.vn",)]
+        assert srv.handler.accepted[0].message["Subject"].startswith("Đôn đốc thực hiện kế hoạch năm 2025")
+        assert [u for u, _, _ in recorded(store)] == ["C1", "C6"]
+    finally:
+        srv.stop()
+
+
+def test_ssl_from_the_first_byte(store: FlakyStore, cert: tuple[Path, Path]) -> None:
+    logins = Logins()
+    # aiosmtpd's auth_require_tls looks at STARTTLS only; on an SSL port every byte is encrypted anyway
+    srv = SM.SmtpServer(ssl_context=server_context(cert), authenticator=logins, auth_require_tls=False).start()
+    try:
+        report = send_with(store, {**srv.secrets(), "security": "starttls", "cafile": str(cert[0])}, Outbox("S0"))
+        assert report.sent == [] and set(report.failed) == {"C1", "C6"}  # a TLS port does not speak plain SMTP
+        assert recorded(store) == [] and srv.handler.accepted == []
+        secrets = tls_secrets(srv, "", cert[0])
+        secrets = {k: v for k, v in secrets.items() if k != "security"} | {"ssl": True}  # as [tdkt.smtp] ssl = true
+        outbox = Outbox("S1")
+        report = send_with(store, secrets, outbox)
+        assert report.sent == ["C1", "C6"], report
+        assert send_with(store, secrets, outbox).sent == ["C1", "C6"]  # pressed again: nothing new goes out
+        assert len(srv.handler.accepted) == 2 and logins.seen == [("tdkt", "mật-khẩu-1", True)]
+        body = srv.handler.accepted[0].message.get_content()
+        assert body.startswith("Kính gửi: CĐCS Một.")
+        assert [u for u, _, _ in recorded(store)] == ["C1", "C6"]
+    finally:
+        srv.stop()

@@ -27,7 +27,10 @@ def render() -> None:
     with banner.guard("danh sách cần đôn đốc"):
         lists = FU.follow_up(ds, f.year, f.as_of, f.scope, results=res)
     default = ui.topic_from_query(TOPICS)
-    topic = st.selectbox("Nội dung cần đôn đốc", TOPICS, index=TOPICS.index(default), key="dd_topic",
+    # keyed by the counts: a kept widget would go on showing the counts it was first drawn with
+    # (after a change of scope, year or data), so new counts make a new box, on the same topic
+    counts = "_".join(str(len(lists[t].pending)) for t in TOPICS)
+    topic = st.selectbox("Nội dung cần đôn đốc", TOPICS, index=TOPICS.index(default), key=f"dd_topic_{counts}",
                          format_func=lambda t: f"{t} — {FU.LABELS[t].lower()} ({len(lists[t].pending)})")
     st.query_params["chu_de"] = FU.SLUGS[topic]
     fl = lists[topic]

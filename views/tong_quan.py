@@ -6,7 +6,9 @@ import streamlit as st
 
 from components import banner, cards, charts, data
 from indicators import dashboard as D
+from indicators import forecast as FC
 from indicators.core import NAMES, SHORT
+from sheets import clock
 
 
 def render() -> None:
@@ -18,8 +20,15 @@ def render() -> None:
     prev_as_of = D.year_earlier(f.as_of)
     prev = data.get_results(f.year - 1, prev_as_of, f.scope)
     trend = data.get_trend(f.year, f.as_of, f.scope)
+    show_forecast = FC.is_open(f.year, clock.today())  # a past year is final
+    slots: dict[str, object] = {}
     with banner.guard("các chỉ tiêu"):
-        cards.card_grid(res, changes=D.changes(res, prev), prev_as_of=prev_as_of)
+        slots = cards.card_grid(res, changes=D.changes(res, prev), prev_as_of=prev_as_of, forecast=show_forecast,
+                                forecast_codes=FC.CODES)
+    if slots:
+        with banner.guard("dự kiến cuối năm"):
+            fc = data.get_forecast(f.year, f.as_of, f.scope)
+            cards.fill_forecasts(slots, {c: FC.range_text(v) for c, v in fc.items()})
 
     with banner.guard("danh sách cần đôn đốc"):
         cards.follow_up_panel(D.follow_ups(res))
