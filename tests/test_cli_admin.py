@@ -316,6 +316,7 @@ def test_the_real_cli_signs_in_with_the_secrets_key_unless_credentials_is_given(
         assert out.returncode == 2, out.stderr  # Google (here: its stand-in) refused the key
         assert len(out.stderr.strip().splitlines()) == 1 and "Traceback" not in out.stderr, out.stderr
         assert key in out.stderr and out.stdout == ""
+        assert "Google từ chối khóa" in out.stderr and "RefreshError" not in out.stderr, out.stderr
     assert _TokenEndpoint.seen == ["tu-secrets@p.iam.gserviceaccount.com", "tu-tep@p.iam.gserviceaccount.com",
                                    "tu-tep@p.iam.gserviceaccount.com"]
 

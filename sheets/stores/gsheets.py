@@ -39,6 +39,7 @@ from typing import Any, TypeVar
 import gspread
 import orjson
 import requests
+from google.auth.exceptions import RefreshError as _RefreshError
 from google.auth.exceptions import TransportError as _AuthTransportError
 from gspread.exceptions import APIError
 from gspread.urls import DRIVE_FILES_API_V3_URL, SPREADSHEET_URL
@@ -239,6 +240,9 @@ def _describe(exc: BaseException) -> str:
         return "hết thời gian chờ Google trả lời"
     if isinstance(exc, requests.exceptions.ConnectionError):
         return "mất kết nối tới Google"
+    if isinstance(exc, _RefreshError):  # the key itself: revoked, deleted, or of another project
+        return ("Google từ chối khóa tài khoản dịch vụ (khóa đã bị thu hồi, xóa hoặc sai); "
+                "hãy tạo khóa mới trong Google Cloud và cập nhật tệp khóa hoặc secrets.toml")
     return f"{type(exc).__name__}: {exc}"
 
 
