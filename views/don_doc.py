@@ -65,6 +65,8 @@ def render() -> None:
     if not len(log):
         st.caption(f"Chưa có nhắc việc nào năm {f.year} trong phạm vi này.")
     else:
+        text = [c for c in log.columns if c != "Ngày nhắc"]
+        log[text] = log[text].astype(object).where(log[text].notna(), "")  # blank, not "None"
         st.dataframe(log, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(log)),
                      column_config={"Ngày nhắc": st.column_config.DateColumn(format="DD/MM/YYYY")})
 
