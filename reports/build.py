@@ -247,7 +247,7 @@ def verdict(ind: Indicator) -> str:
 
 
 def _pct_text(p: float | None) -> str:
-    return "—" if p is None else f"{num(p, 1)} %"
+    return "—" if p is None else f"{num(p, 1)}{NBSP}%"  # never "90,9" at a line end and "%" on the next
 
 
 def _table(key: str, title: str, cols: Sequence[tuple[str, Fmt]], rows: Sequence[Sequence[Any]], *,
