@@ -190,6 +190,31 @@ def test_years_outside_2020_to_next_year_are_refused(small: Dataset, year: int, 
     assert f"năm {year}" in err and "2020" in err and "2027" in err and not out.exists()
 
 
+def test_app_offers_only_years_2020_to_next_year_and_says_when_there_is_no_data() -> None:
+    """The Báo cáo page: the year can only be chosen in B.check_year's range (a year outside it
+    cannot be asked for), and next year's report says in Vietnamese that there is no data yet."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state["actor"] = "lanhdao@demo.tdkt.vn"
+    at.run()
+    at.switch_page("views/bao_cao.py").run()
+    assert not at.exception, at.exception
+    today = date.fromisoformat(os.environ["TDKT_TODAY"])
+    years = at.selectbox(key="bc_year").options
+    assert sorted(int(y) for y in years) == list(range(B.FIRST_YEAR, today.year + 2))
+    for bad in (B.FIRST_YEAR - 1, today.year + 2):
+        with pytest.raises(B.ReportError, match=f"Năm {bad} không hợp lệ"):
+            B.check_year(bad, today)
+    at.selectbox(key="bc_unit").select("TPBK")  # no row of next year yet (the province has a plan)
+    at.selectbox(key="bc_year").select(today.year + 1)
+    at.selectbox(key="bc_period").select(S.PERIOD_YEAR)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(w.value.startswith("Chưa có số liệu") for w in at.warning), [w.value for w in at.warning]
+
+
 # --- what goes upward ---------------------------------------------------------------------------------
 
 
