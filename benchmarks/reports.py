@@ -18,8 +18,10 @@ the wall clock is the CPU stretched by the load average. ``make bench`` runs it 
 from __future__ import annotations
 
 import argparse
+import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from benchmarks.timing import Samples, load_average, repeat
@@ -113,8 +115,11 @@ def target_row(result: dict[str, Any]) -> tuple[str, str, str]:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m benchmarks.reports")
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--json", type=Path, help="also save the figures here (JSON)")
     args = p.parse_args(argv)
     result = measure(args.runs)
+    if args.json:
+        args.json.write_text(json.dumps(result, ensure_ascii=False, indent=1), encoding="utf-8")
     t = table(result)
     print(t.text())
     print(t.note)

@@ -357,6 +357,14 @@ def test_short_values_never_wrap(demo: Dataset) -> None:
                     assert _text_cm(text, bold=bool(bold)) <= widths[k] - PAD_CM + 1e-6, (t.key, text)
 
 
+def test_a_percent_never_parts_from_its_number(demo: Dataset) -> None:
+    """"đạt 90,9 %" with a non-breaking space: LibreOffice broke "90,9" / "%" over two lines."""
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    blob = "\n".join(docx_texts(Document(io.BytesIO(to_docx(rep, charts_on=False)))))
+    assert re.search(r"\d\u00a0%", blob)  # the sentences do state percents
+    assert not re.search(r"\d[ \t]+%", blob), re.search(r".{30}\d[ \t]+%", blob)
+
+
 def test_no_one_row_tables_or_one_bar_charts(demo: Dataset) -> None:
     for unit in (None, "PN", "VC"):
         for period in S.PERIODS:
