@@ -29,8 +29,8 @@ from benchmarks.timing import Samples, load_average, repeat
 BUDGET_S = 1.5
 YEAR = 2025
 TODAY = date(2026, 1, 10)  # an annual report made after the year: both dates E and A differ
-BASELINE = "compute() của năm (tám chỉ tiêu, mốc so sánh)"
-GOAL = "Mô hình + .docx (có biểu đồ)"
+BASELINE = "baseline: compute() of the year (the eight indicators)"
+GOAL = "model + .docx with its charts (the budget)"
 
 
 def measure(runs: int = 5) -> dict[str, Any]:
@@ -55,12 +55,12 @@ def measure(runs: int = 5) -> dict[str, Any]:
 
     steps: list[tuple[str, Callable[[], object], bool]] = [
         (BASELINE, lambda: compute(ds, YEAR, as_of, None), True),
-        ("Mô hình báo cáo (build_report)", model, True),
+        ("model (build_report)", model, True),
         (GOAL, lambda: to_docx(model()), True),
-        (".docx không biểu đồ (mô hình có sẵn)", lambda: to_docx(rep, charts_on=False), False),
-        (f"{len(rep.charts())} biểu đồ PNG (matplotlib)", lambda: [charts.to_png(c) for c in rep.charts()], False),
-        (".xlsx bảng số liệu (mô hình có sẵn)", lambda: to_xlsx(rep), False),
-        (".xlsx danh sách chi tiết (mô hình có sẵn)", lambda: to_annex_xlsx(rep), False),
+        (".docx without charts (model built)", lambda: to_docx(rep, charts_on=False), False),
+        (f"{len(rep.charts())} printed charts (matplotlib PNG)", lambda: [charts.to_png(c) for c in rep.charts()], False),
+        (".xlsx figures (model built)", lambda: to_xlsx(rep), False),
+        (".xlsx annex lists (model built)", lambda: to_annex_xlsx(rep), False),
     ]
     rows: list[dict[str, Any]] = []
     for name, fn, needs_cold in steps:
@@ -85,7 +85,7 @@ def table(result: dict[str, Any]) -> Any:
                 note=verdict(result))
     for r in rows:
         s = Samples.from_json(r)
-        t.add(r["name"] + (" — bộ nhớ chỉ tiêu trống" if r["cold"] else ""),
+        t.add(r["name"] + (", cold indicator cache" if r["cold"] else ""),
               f"{R.s(s.median)} ({R.s(s.cpu_median)})",
               "1.0" if r is base else f"{s.median / base['median']:.1f}",
               "1.0" if r is base else f"{s.cpu_median / base['cpu_median']:.1f}")
@@ -109,7 +109,8 @@ def target_row(result: dict[str, Any]) -> tuple[str, str, str]:
     """The row of the Targets table: (target, measured, met)."""
     goal = Samples.from_json(next(r for r in result["rows"] if r["name"] == GOAL))
     return (f"province annual report .docx: under {BUDGET_S} s (median of {goal.runs})",
-            f"{goal.median:.3f} s (CPU {goal.cpu_median:.3f} s)", "yes" if goal.median <= BUDGET_S else "**no**")
+            f"{goal.median:.3f} s (CPU {goal.cpu_median:.3f} s)",
+            f"{'yes' if goal.median <= BUDGET_S else '**no**'} (wall); {'yes' if goal.cpu_median <= BUDGET_S else '**no**'} (CPU)")
 
 
 def main(argv: list[str] | None = None) -> int:
