@@ -278,7 +278,7 @@ def _fit(fig: Any) -> None:
     tick = (ax.yaxis.get_major_ticks()[0].get_tick_padding() if ax.yaxis.get_major_ticks() else 3.5) * px
     left = max([size(t)[0] for t in ylabels] + [0.0]) + tick + 3.5 * px + pad
     below = (max([size(t)[1] for t in xlabels] + [0.0]) + size(ax.xaxis.label)[1] + 2 * tick
-             + ax.xaxis.labelpad * px + pad)
+             + ax.xaxis.labelpad * px + pad + 2 * px)  # and the stacked accents' extra height
     title = fig._suptitle
     above = (size(title)[1] if title is not None else 0.0) + 2 * pad
     w, h = fig.get_size_inches() * fig.dpi

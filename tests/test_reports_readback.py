@@ -365,6 +365,54 @@ def test_a_percent_never_parts_from_its_number(demo: Dataset) -> None:
     assert not re.search(r"\d[ \t]+%", blob), re.search(r".{30}\d[ \t]+%", blob)
 
 
+def test_tables_keep_together_or_repeat_their_header(demo: Dataset) -> None:
+    """Every table's header row repeats on a new page, no row splits over two pages, and a small
+    table (up to KEEP_ROWS rows) holds together, so "Tổng cộng" never stands alone."""
+    from reports.docx_report import KEEP_ROWS
+
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    doc = Document(io.BytesIO(to_docx(rep, charts_on=False)))
+    data = [t for t in doc.tables if t.rows[0].cells[0].text in ("Mã", "Đơn vị", "STT", "Nội dung", "Cấp khen",
+                                                                  "Hình thức", "Loại khen thưởng", "Nhóm đối tượng",
+                                                                  "Giới tính", "Loại", "Kênh tuyên truyền")]
+    assert len(data) == len(rep.tables())
+    small = 0
+    for t in data:
+        trs = t._tbl.tr_lst
+        assert trs[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in trs[1:])
+        if len(trs) - 1 <= KEEP_ROWS:
+            small += 1
+            for row in t.rows[:-1]:  # each row but the last keeps with the next
+                assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+    assert small >= 3  # the demo has small tables, so the rule is exercised
+
+
+def test_printed_chart_texts_stay_inside_the_picture(demo: Dataset) -> None:
+    """The margins are computed from the texts (not tight_layout): no label is cut off."""
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    assert rep.charts()
+    for c in rep.charts():
+        fig = RC.figure(c)
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        w, h = fig.canvas.get_width_height()
+        ax = fig.axes[0]
+        lo, hi = ax.get_xlim()
+        xticks = [t for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]  # those drawn
+        assert len(xticks) >= 3
+        texts = [*ax.get_yticklabels(), *xticks, ax.xaxis.label, fig._suptitle, *ax.texts]
+        for t in texts:
+            if t.get_text():
+                box = t.get_window_extent(r)
+                assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= w + 0.5 and box.y1 <= h + 0.5, (
+                    c.key, t.get_text(), box, (w, h))
+        # and the axes use the room: the longest bar label ends within a few points of the plot
+        left = max(t.get_window_extent(r).x1 for t in ax.get_yticklabels())
+        assert ax.get_window_extent(r).x0 - left < 20 * fig.dpi / 72
+        RC._mpl().close(fig)
+
+
 def test_no_one_row_tables_or_one_bar_charts(demo: Dataset) -> None:
     for unit in (None, "PN", "VC"):
         for period in S.PERIODS:
