@@ -413,6 +413,28 @@ def test_printed_chart_texts_stay_inside_the_picture(demo: Dataset) -> None:
         RC._mpl().close(fig)
 
 
+def test_every_placeholder_is_yellow_and_the_header_comes_from_donvi(demo: Dataset) -> None:
+    """What a person must write ("[Đánh giá chung: …]", "[Họ và tên]") is highlighted yellow;
+    the place, the organ and the signer's title come from DonVi (PN: huyện Pác Nặm, an
+    upper-level union, signs for its Ban Thường vụ)."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    rep = B.build_report(demo, "PN", 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    doc = Document(io.BytesIO(to_docx(rep, charts_on=False)))
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    holders = [r for r in runs if re.fullmatch(r"\[[^\]]+\]", r.text.strip())]
+    assert len(holders) >= 8 and any(r.text == "[Họ và tên]" for r in holders)
+    assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in holders), [
+        r.text for r in holders if r.font.highlight_color != WD_COLOR_INDEX.YELLOW]
+    assert not any(r.font.highlight_color is not None for r in runs if r not in holders)
+    header = doc.tables[0].rows
+    assert header[1].cells[1].text == "Pác Nặm, ngày 10 tháng 01 năm 2026"
+    assert "LIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PÁC NẶM" in header[0].cells[0].text
+    sig = next(t for t in doc.tables if "Nơi nhận:" in t.rows[0].cells[0].text)
+    assert sig.rows[0].cells[1].text.split("\n")[:2] == ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"]
+
+
 def test_no_one_row_tables_or_one_bar_charts(demo: Dataset) -> None:
     for unit in (None, "PN", "VC"):
         for period in S.PERIODS:
