@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.province import BENCH_DIR, REPO, TODAY
 
-SECTIONS = ("load", "write", "rerun", "indicators")
+SECTIONS = ("load", "write", "rerun", "indicators", "reports")
 DOCS = REPO / "docs" / "benchmarks.md"
 NOTES = Path(__file__).with_name("NOTES.md")
 
@@ -147,8 +147,16 @@ def _indicators_section(args: argparse.Namespace, results: dict[str, Any]) -> No
         gc.collect()
 
 
+def _reports_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from benchmarks import reports as RP
+
+    log("reports: the province's annual report (.docx, .xlsx), demo ×1")
+    results["reports"] = RP.measure(1 if args.quick else 5)
+    log("  " + RP.verdict(results["reports"]))
+
+
 MEASURE = {"load": _load_section, "write": _write_section, "rerun": _rerun_section,
-           "indicators": _indicators_section}
+           "indicators": _indicators_section, "reports": _reports_section}
 
 
 def _save(results: dict[str, Any], path: Path) -> None:
@@ -174,7 +182,7 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
             log(f"section {name} failed: {type(exc).__name__}: {exc}")
             results["failed"][name] = f"{type(exc).__name__}: {exc}"
             for key in {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
-                        "rerun": ("rerun",), "indicators": ("indicators",)}[name]:
+                        "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",)}[name]:
                 results.pop(key, None)
         results["elapsed"] = time.perf_counter() - started
         _save(results, saved)
@@ -185,7 +193,7 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
 def _take_sections(results: dict[str, Any], earlier: dict[str, Any], name: str) -> None:
     """Fill the sections this run did not measure from an earlier results file."""
     keys = {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
-            "rerun": ("rerun",), "indicators": ("indicators",)}
+            "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",)}
     taken = []
     for section, fields in keys.items():
         if any(f in results for f in fields) or not any(f in earlier for f in fields):
@@ -225,7 +233,13 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
         tables.append(R.rerun_table(reruns, reruns_before, before_label))
     if computes:
         tables.append(R.compute_table(computes, computes_before, before_label))
-    tables.append(R.targets_table(loads, reruns, computes, sub, viewers))
+    targets = R.targets_table(loads, reruns, computes, sub, viewers)
+    if "reports" in results:
+        from benchmarks import reports as RP
+
+        tables.append(RP.table(results["reports"]))
+        targets.add(*RP.target_row(results["reports"]))
+    tables.append(targets)
     text = "\n\n".join(t.text() for t in tables)
     if write_docs:
         notes = NOTES.read_text(encoding="utf-8") if NOTES.exists() else ""

@@ -247,7 +247,7 @@ def verdict(ind: Indicator) -> str:
 
 
 def _pct_text(p: float | None) -> str:
-    return "—" if p is None else f"{num(p, 1)} %"
+    return "—" if p is None else f"{num(p, 1)}{NBSP}%"  # never "90,9" at a line end and "%" on the next
 
 
 def _table(key: str, title: str, cols: Sequence[tuple[str, Fmt]], rows: Sequence[Sequence[Any]], *,
@@ -586,39 +586,40 @@ _BEHIND_NOUN = {"T1A": "đơn vị", "T1B": "đơn vị", "T2": "phong trào", "
 def behind_table(ds: Dataset, ind: Indicator, key: str, title: str, as_of: date | None = None) -> Table:
     """What keeps one figure down, as a table people read (names, not codes)."""
     b = ind.behind.reset_index(drop=True)
+    records = b.to_dict("records")  # plain rows: iterrows() built a Series for each
     name = ds.tree.name
     code = ind.code
     if code in ("T1A", "T1B"):
         cols: list[tuple[str, Fmt]] = [("STT", "int"), ("Mã đơn vị", "text"), ("Tên đơn vị", "text"),
                                        ("Đơn vị cấp trên", "text"), ("Có kế hoạch", "text"), ("Đã phát động", "text")]
         rows = [[k + 1, r["Mã đơn vị"], r["Tên đơn vị"], short_name(name(r["Cấp trên"])), bool(r["Có kế hoạch"]),
-                 bool(r["Đã phát động"])] for k, (_, r) in enumerate(b.iterrows())]
+                 bool(r["Đã phát động"])] for k, r in enumerate(records)]
     elif code == "T2":
         cols = [("STT", "int"), ("Mã phong trào", "text"), ("Tên phong trào", "text"), ("Đơn vị phát động", "text"),
                 ("Lý do", "text")]
         rows = [[k + 1, r["Mã phong trào"], r["Tên phong trào"], short_name(name(r["Đơn vị phát động"])), r["Lý do"]]
-                for k, (_, r) in enumerate(b.iterrows())]
+                for k, r in enumerate(records)]
     elif code == "T3":
         cols = [("STT", "int"), ("Họ tên", "text"), ("Đơn vị", "text"), ("Hình thức", "text"),
                 ("Nhóm đối tượng", "text")]
         rows = [[k + 1, r["Họ tên"], short_name(name(r["Mã đơn vị"])), r["Hình thức"],
                  r["Nhóm đối tượng"] if isinstance(r["Nhóm đối tượng"], str) else NOT_RECORDED]
-                for k, (_, r) in enumerate(b.iterrows())]
+                for k, r in enumerate(records)]
     elif code == "T4":
         # no phone or e-mail: personal contacts never go into a report sent upward
         cols = [("STT", "int"), ("Mã cán bộ", "text"), ("Họ tên", "text"), ("Đơn vị", "text"), ("Chức vụ", "text")]
         rows = [[k + 1, r["Mã cán bộ"], r["Họ tên"], short_name(name(r["Mã đơn vị"])), r["Chức vụ"]]
-                for k, (_, r) in enumerate(b.iterrows())]
+                for k, r in enumerate(records)]
     elif code == "O1":
         cols = [("STT", "int"), ("Mã đơn vị", "text"), ("Tên đơn vị", "text"), ("Đơn vị cấp trên", "text")]
         rows = [[k + 1, r["Mã đơn vị"], r["Tên đơn vị"], short_name(name(r["Cấp trên"]))]
-                for k, (_, r) in enumerate(b.iterrows())]
+                for k, r in enumerate(records)]
     else:
         cols = [("STT", "int"), ("Mã đơn vị", "text"), ("Tên đơn vị", "text"), ("Kỳ", "text"), ("Hạn nộp", "date"),
                 ("Ngày gửi", "date"), ("Tình trạng", "text")]
         a = pd.Timestamp(as_of) if as_of is not None else None
         rows = []
-        for k, (_, r) in enumerate(b.iterrows()):
+        for k, r in enumerate(records):
             sent, status = r["Ngày gửi"], r["Tình trạng"]
             if a is not None and pd.notna(sent) and sent > a:  # sent after the as-of: not shown
                 sent, status = None, NOT_SENT

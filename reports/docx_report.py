@@ -194,7 +194,7 @@ def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
         _para(doc, t.title, size=13, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, before=6, after=4,
               keep_next=True)
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.columns))
-    table.style = doc.styles["Table Grid"]
+    table._tbl.tblPr.style = _grid_style_id()  # python-docx looks the style up by name each time
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     widths = _col_widths(t)
     table.autofit = False
@@ -231,6 +231,12 @@ def _table(doc: DocumentObject, t: Table, *, title: bool = True) -> None:
     if t.note:
         _para(doc, t.note, size=11, italic=True, after=2)
     _para(doc, "", after=2)
+
+
+@functools.cache
+def _grid_style_id() -> str:
+    """The id of "Table Grid" (every report starts from python-docx's default template)."""
+    return str(_scratch().styles["Table Grid"].style_id)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

@@ -453,3 +453,19 @@ def test_table_layout_never_wraps_a_table_that_fits() -> None:
     t = B.Table("t", "Bảng", ("Mã", "Đơn vị", "Số đạt"), ("text", "text", "int"),
                 tuple((f"U{k}", f"Công đoàn cơ sở số {k}", k) for k in range(30)))
     assert _lines(t, X._col_widths(t)) == [1] * 31
+
+
+def test_reports_benchmark_section_measures_every_step_against_its_baseline() -> None:
+    """`make bench`'s reports section (one run each, no timing asserted): every step timed, the
+    baseline first, the .docx with charts costing more than the model it is made from."""
+    from benchmarks import reports as RP
+    from benchmarks import run
+
+    result = RP.measure(1)
+    rows = {r["name"]: r for r in result["rows"]}
+    assert list(rows)[0] == RP.BASELINE and RP.GOAL in rows and len(rows) == 7
+    assert all(len(r["wall"]) == len(r["cpu"]) == 1 and r["wall"][0] > 0 for r in rows.values())
+    assert rows[RP.GOAL]["cpu"][0] > rows["model (build_report)"]["cpu"][0]
+    text = run.render({"reports": result, "machine": {}}, write_docs=False)
+    assert "Province annual report 2025" in text and "province annual report .docx: under 1.5 s" in text
+    assert RP.verdict(result).startswith("Budget (issue 14)")

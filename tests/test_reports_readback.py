@@ -190,6 +190,31 @@ def test_years_outside_2020_to_next_year_are_refused(small: Dataset, year: int, 
     assert f"năm {year}" in err and "2020" in err and "2027" in err and not out.exists()
 
 
+def test_app_offers_only_years_2020_to_next_year_and_says_when_there_is_no_data() -> None:
+    """The Báo cáo page: the year can only be chosen in B.check_year's range (a year outside it
+    cannot be asked for), and next year's report says in Vietnamese that there is no data yet."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state["actor"] = "lanhdao@demo.tdkt.vn"
+    at.run()
+    at.switch_page("views/bao_cao.py").run()
+    assert not at.exception, at.exception
+    today = date.fromisoformat(os.environ["TDKT_TODAY"])
+    years = at.selectbox(key="bc_year").options
+    assert sorted(int(y) for y in years) == list(range(B.FIRST_YEAR, today.year + 2))
+    for bad in (B.FIRST_YEAR - 1, today.year + 2):
+        with pytest.raises(B.ReportError, match=f"Năm {bad} không hợp lệ"):
+            B.check_year(bad, today)
+    at.selectbox(key="bc_unit").select("TPBK")  # no row of next year yet (the province has a plan)
+    at.selectbox(key="bc_year").select(today.year + 1)
+    at.selectbox(key="bc_period").select(S.PERIOD_YEAR)
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert any(w.value.startswith("Chưa có số liệu") for w in at.warning), [w.value for w in at.warning]
+
+
 # --- what goes upward ---------------------------------------------------------------------------------
 
 
@@ -330,6 +355,84 @@ def test_short_values_never_wrap(demo: Dataset) -> None:
                 if len(text) <= SHORT_CHARS:
                     bold = t.total and r is t.rows[-1]
                     assert _text_cm(text, bold=bool(bold)) <= widths[k] - PAD_CM + 1e-6, (t.key, text)
+
+
+def test_a_percent_never_parts_from_its_number(demo: Dataset) -> None:
+    """"đạt 90,9 %" with a non-breaking space: LibreOffice broke "90,9" / "%" over two lines."""
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    blob = "\n".join(docx_texts(Document(io.BytesIO(to_docx(rep, charts_on=False)))))
+    assert re.search(r"\d\u00a0%", blob)  # the sentences do state percents
+    assert not re.search(r"\d[ \t]+%", blob), re.search(r".{30}\d[ \t]+%", blob)
+
+
+def test_tables_keep_together_or_repeat_their_header(demo: Dataset) -> None:
+    """Every table's header row repeats on a new page, no row splits over two pages, and a small
+    table (up to KEEP_ROWS rows) holds together, so "Tổng cộng" never stands alone."""
+    from reports.docx_report import KEEP_ROWS
+
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    doc = Document(io.BytesIO(to_docx(rep, charts_on=False)))
+    data = [t for t in doc.tables if t.rows[0].cells[0].text in ("Mã", "Đơn vị", "STT", "Nội dung", "Cấp khen",
+                                                                  "Hình thức", "Loại khen thưởng", "Nhóm đối tượng",
+                                                                  "Giới tính", "Loại", "Kênh tuyên truyền")]
+    assert len(data) == len(rep.tables())
+    small = 0
+    for t in data:
+        trs = t._tbl.tr_lst
+        assert trs[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(tr.trPr is not None and tr.trPr.find(qn("w:cantSplit")) is not None for tr in trs[1:])
+        if len(trs) - 1 <= KEEP_ROWS:
+            small += 1
+            for row in t.rows[:-1]:  # each row but the last keeps with the next
+                assert all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+    assert small >= 3  # the demo has small tables, so the rule is exercised
+
+
+def test_printed_chart_texts_stay_inside_the_picture(demo: Dataset) -> None:
+    """The margins are computed from the texts (not tight_layout): no label is cut off."""
+    rep = B.build_report(demo, None, 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    assert rep.charts()
+    for c in rep.charts():
+        fig = RC.figure(c)
+        fig.canvas.draw()
+        r = fig.canvas.get_renderer()
+        w, h = fig.canvas.get_width_height()
+        ax = fig.axes[0]
+        lo, hi = ax.get_xlim()
+        xticks = [t for t in ax.get_xticklabels() if lo <= t.get_position()[0] <= hi]  # those drawn
+        assert len(xticks) >= 3
+        texts = [*ax.get_yticklabels(), *xticks, ax.xaxis.label, fig._suptitle, *ax.texts]
+        for t in texts:
+            if t.get_text():
+                box = t.get_window_extent(r)
+                assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= w + 0.5 and box.y1 <= h + 0.5, (
+                    c.key, t.get_text(), box, (w, h))
+        # and the axes use the room: the longest bar label ends within a few points of the plot
+        left = max(t.get_window_extent(r).x1 for t in ax.get_yticklabels())
+        assert ax.get_window_extent(r).x0 - left < 20 * fig.dpi / 72
+        RC._mpl().close(fig)
+
+
+def test_every_placeholder_is_yellow_and_the_header_comes_from_donvi(demo: Dataset) -> None:
+    """What a person must write ("[Đánh giá chung: …]", "[Họ và tên]") is highlighted yellow;
+    the place, the organ and the signer's title come from DonVi (PN: huyện Pác Nặm, an
+    upper-level union, signs for its Ban Thường vụ)."""
+    from docx.enum.text import WD_COLOR_INDEX
+
+    rep = B.build_report(demo, "PN", 2025, S.PERIOD_YEAR, today=date(2026, 1, 10))
+    doc = Document(io.BytesIO(to_docx(rep, charts_on=False)))
+    runs = [r for p in doc.paragraphs for r in p.runs]
+    runs += [r for t in doc.tables for row in t.rows for c in row.cells for p in c.paragraphs for r in p.runs]
+    holders = [r for r in runs if re.fullmatch(r"\[[^\]]+\]", r.text.strip())]
+    assert len(holders) >= 8 and any(r.text == "[Họ và tên]" for r in holders)
+    assert all(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in holders), [
+        r.text for r in holders if r.font.highlight_color != WD_COLOR_INDEX.YELLOW]
+    assert not any(r.font.highlight_color is not None for r in runs if r not in holders)
+    header = doc.tables[0].rows
+    assert header[1].cells[1].text == "Pác Nặm, ngày 10 tháng 01 năm 2026"
+    assert "LIÊN ĐOÀN LAO ĐỘNG\nHUYỆN PÁC NẶM" in header[0].cells[0].text
+    sig = next(t for t in doc.tables if "Nơi nhận:" in t.rows[0].cells[0].text)
+    assert sig.rows[0].cells[1].text.split("\n")[:2] == ["TM. BAN THƯỜNG VỤ", "CHỦ TỊCH"]
 
 
 def test_no_one_row_tables_or_one_bar_charts(demo: Dataset) -> None:

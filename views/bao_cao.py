@@ -72,6 +72,8 @@ def _report_tab(ds: Dataset, unit: str, year: int, period: str, as_of: date) -> 
                                     "báo cáo.")
     st.caption("Các đoạn trong ngoặc vuông, tô vàng trong tệp .docx (ví dụ «[Đánh giá chung: …]») là chỗ cần "
                "người lập báo cáo viết; số, ký hiệu và ngày ký điền khi phát hành.")
+    if not rep.has_data:
+        return  # a report without data has no table of targets (the warning above says why)
     table = rep.table("indicators")
     frame = table.frame()
     left, right = st.columns([3, 2])
