@@ -389,7 +389,8 @@ class Flow:
 
     def submit(self, label: str, **kwargs: Any) -> bool:
         kwargs.setdefault("type", "primary")
-        return bool(st.form_submit_button(label, key=f"{self.key}_submit", **kwargs))
+        kwargs.setdefault("key", f"{self.key}_submit")
+        return bool(st.form_submit_button(label, **kwargs))
 
     def saved(self) -> bool:
         """After a save: the confirmation, what was saved (read-only) and "Thêm mới". True

@@ -326,23 +326,15 @@ def award_list(ds: Dataset, user: User) -> None:
     grid, first = importer.grid_from_text(text, "KhenThuong", columns=AWARD_LIST_COLUMNS)
     grid = importer.fill_award_codes(importer.with_values(grid, common))
     checked = importer.check(ds, "KhenThuong", grid, user.email, source="danh sách dán", first_row=first)
-    _show_check(checked, what="dòng của danh sách")
+    import_ui.show_check(checked, what="dòng của danh sách", where="của danh sách")
     if st.button(f"Ghi {len(checked.rows)} khen thưởng", type="primary", disabled=not checked.ok, key="kl_save"):
-        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng")
+        alike = [s for s in (dupes.award(ds, r) for r in checked.rows) if s]
+        similar = None
+        if alike:  # the same list pasted again, or people already awarded: ask first
+            similar = (f"{len(alike)} trong {len(checked.rows)} dòng giống khen thưởng đã có, ví dụ: {alike[0]} "
+                       "Vẫn ghi cả danh sách?")
+        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng", similar=similar)
     flow.prompt()
-
-
-def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
-    n, bad = len(checked.rows), checked.bad_lines
-    if checked.ok:
-        st.success(f"{n} {what} hợp lệ, sẵn sàng ghi"
-                   + (f" ({len(checked.warnings)} cảnh báo, xem bên dưới)." if checked.warnings else "."))
-    else:
-        where = f" — dòng {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''}" if bad else ""
-        st.error(f"Có lỗi ở {len(bad) or len(checked.errors)} dòng{where}. Chưa ghi dòng nào: sửa hết lỗi rồi "
-                 "kiểm tra lại (tất cả hoặc không dòng nào).", icon=":material/block:")
-    if checked.problems:
-        st.dataframe(checked.report(), hide_index=True, width="stretch")
 
 
 # --- Cán bộ ---------------------------------------------------------------------------------
