@@ -20,6 +20,24 @@ YES_NO = ("Có", "Chưa")
 STYLER_MAX_ROWS = 5000  # beyond this, plain column formats (fast) instead of a Styler
 
 
+REGISTRY_VI = "bảng tính đăng ký"
+
+
+def sheet_label(name: Any, registry: str = "registry") -> Any:
+    """A spreadsheet's name as a person reads it: the registry is «bảng tính đăng ký»."""
+    return REGISTRY_VI if isinstance(name, str) and name in (registry, "registry") else name
+
+
+def registry_words(text: Any, registry: str = "registry") -> Any:
+    """A message naming the registry spreadsheet by its store name, in a person's words."""
+    if not isinstance(text, str):
+        return text
+    import re
+
+    names = {registry, "registry"}
+    return re.sub("|".join(rf"\b{re.escape(n)}\b" for n in names), REGISTRY_VI, text)
+
+
 def column_config(df: pd.DataFrame) -> dict[str, Any]:
     """Per-column display: dates dd/mm/yyyy, booleans as ticks (``as_words`` for words),
     integers plain, links."""
