@@ -169,3 +169,41 @@ def test_bao_cao_record_once_and_the_tracking_tab_is_kept(demo_copy: Path) -> No
     assert at.session_state["f_tab_bao_cao"] == "Theo dõi gửi báo cáo"
     _click(at, "Ghi nhận đơn vị khác")
     assert at.text_input(key="f_bc_doc").value == ""
+
+
+# --- right defaults ---------------------------------------------------------------------------
+def test_after_a_role_switch_an_officer_lands_on_their_own_unit() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()  # the demo's default user, a provincial leader: the province
+    province = at.selectbox(key="scope").value
+    at.session_state["actor"] = OFFICER  # the sidebar's switcher
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="scope").value == "BABE" != province
+    at.switch_page("views/bao_cao.py").run()
+    assert at.selectbox(key="bc_unit").value == "BABE"
+
+
+def test_year_and_scope_chosen_on_one_page_hold_on_the_others() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor"] = "quantri@demo.tdkt.vn"
+    at.run()
+    at.selectbox(key="year").select(2024).run()
+    at.selectbox(key="scope").select("GD").run()
+    at.switch_page("views/dien_hinh.py").run()
+    assert not at.exception, at.exception
+    assert (at.selectbox(key="dh_year").value, at.selectbox(key="dh_scope").value) == (2024, "GD")
+    at.switch_page("views/bao_cao.py").run()
+    assert (at.selectbox(key="bc_year").value, at.selectbox(key="bc_unit").value) == (2024, "GD")
+    at.selectbox(key="bc_year").select(2025).run()  # and back the other way
+    at.switch_page("views/khen_thuong.py").run()
+    assert (at.selectbox(key="year").value, at.selectbox(key="scope").value) == (2025, "GD")
+
+
+def test_overview_caption_names_the_date_compared_for_a_past_year() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    at.selectbox(key="year").select(2024).run()  # today is 25/11/2026: the year 2024 is compared at 31/12/2023
+    captions = "\n".join(str(c.value) for c in at.caption)
+    assert "so với cùng ngày năm trước, 31/12/2023" in captions, captions
+    assert "25/11/2025" not in captions

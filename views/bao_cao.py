@@ -32,11 +32,17 @@ def _selectors(ds: Dataset) -> tuple[str, int, str, date]:
     options = D.scope_options(ds)
     years = list(range(today.year + 1, min(B.FIRST_YEAR, today.year) - 1, -1))  # B.check_year's range
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-    default = banner.default_scope(ds)
+    default = banner.shared_scope(ds)  # the scope and year chosen on another page
     unit = c1.selectbox("Đơn vị lập báo cáo", options, key="bc_unit",
                         index=options.index(default) if default in options else 0,
                         format_func=lambda c: banner.scope_label(ds, c)) or (options[0] if options else "")
-    year = int(c2.selectbox("Năm", years, key="bc_year", index=years.index(today.year)) or today.year)
+    if unit:
+        banner.remember_scope(unit)
+    shared_year = banner.shared_year(today.year)
+    year = int(c2.selectbox("Năm", years, key="bc_year",
+                            index=years.index(shared_year) if shared_year in years else years.index(today.year))
+               or today.year)
+    banner.remember_year(year)
     period = c3.selectbox("Kỳ", S.PERIODS, key="bc_period") or S.PERIOD_HALF
     rule = B.report_as_of(year, period, today=today)
     as_of = c4.date_input("Tính đến ngày", value=rule, format="DD/MM/YYYY", key=f"bc_as_of_{year}_{period}",

@@ -31,9 +31,17 @@ def _filters(ds: Dataset) -> dict[str, Any]:
     movements = ds.frames["PhongTrao"].sort_values("launched", ascending=False)
     mv_names = dict(zip(movements["movement"], movements["name"], strict=True))
     c1, c2, c3, c4 = st.columns([1, 2, 2, 2], vertical_alignment="bottom")
-    year = c1.selectbox("Năm", years, index=1, key="dh_year")
-    scope = c2.selectbox("Đơn vị", scopes, key="dh_scope", format_func=lambda c: banner.scope_label(ds, c)) if scopes \
-        else None
+    shared_year = banner.shared_year(today.year)  # the year and scope chosen on another page
+    year = c1.selectbox("Năm", years, index=years.index(shared_year) if shared_year in years else 1, key="dh_year")
+    if year != ALL:
+        banner.remember_year(int(year))
+    scope = None
+    if scopes:
+        cur = banner.shared_scope(ds)
+        scope = c2.selectbox("Đơn vị", scopes, key="dh_scope", index=scopes.index(cur) if cur in scopes else 0,
+                             format_func=lambda c: banner.scope_label(ds, c))
+        if scope:
+            banner.remember_scope(str(scope))
     movement = c3.selectbox("Phong trào", [ALL, *mv_names], key="dh_movement",
                             format_func=lambda m: m if m == ALL else f"{mv_names[m]} ({m})")
     group = c4.selectbox("Nhóm đối tượng", [ALL, *S.GROUPS, EX.NO_GROUP], key="dh_group")
