@@ -207,3 +207,27 @@ def test_overview_caption_names_the_date_compared_for_a_past_year() -> None:
     captions = "\n".join(str(c.value) for c in at.caption)
     assert "so với cùng ngày năm trước, 31/12/2023" in captions, captions
     assert "25/11/2025" not in captions
+
+
+# --- phones: the columns a person acts on first ------------------------------------------------
+def test_phone_order_puts_name_missing_and_contact_first() -> None:
+    from components.tables import phone_order
+
+    assert phone_order(["Mã cán bộ", "Họ tên", "Mã đơn vị", "Chức vụ", "Điện thoại", "Email"])[:3] == [
+        "Họ tên", "Điện thoại", "Email"]
+    assert phone_order(["Mã đơn vị", "Tên đơn vị", "Cấp trên", "Kỳ", "Hạn nộp", "Ngày gửi", "Tình trạng"])[:3] == [
+        "Tên đơn vị", "Tình trạng", "Hạn nộp"]
+    assert phone_order(["Bảng tính", "Đơn vị", "Liên kết", "Đọc lúc", "Tình trạng", "Lỗi", "Cảnh báo"])[:3] == [
+        "Bảng tính", "Tình trạng", "Lỗi"]
+
+
+def test_plan_grid_shows_the_union_name_then_the_ticks() -> None:
+    at = _entry("Kế hoạch năm")
+    cols = list(at.data_editor[0].value.columns)
+    assert cols[:3] == ["Tên đơn vị", "Có kế hoạch", "Đã phát động"]
+
+
+def test_pct_keeps_the_percent_sign_with_its_number() -> None:
+    from components.fmt import pct
+
+    assert pct(87.5) == "87,5\u00a0%" and pct(100, 0) == "100\u00a0%"

@@ -69,6 +69,7 @@ def source_section(ds: Dataset) -> None:
     health = health_frame(ds)
     if health["Liên kết"].isna().all():  # files and SQLite have no links to open
         health = health.drop(columns="Liên kết")
+    health = health[tables.phone_order(health.columns)]  # the status within reach on a phone
     st.dataframe(
         health, hide_index=True, width="stretch", height="content", placeholder="",
         column_config={"Liên kết": st.column_config.LinkColumn(display_text="Mở"),

@@ -55,9 +55,9 @@ def plan_frame(ds: Dataset, year: int, units: list[str]) -> pd.DataFrame:
             "Đã phát động": bool(rec["launched"]) if rec is not None else False,
             "Ghi chú": rec["note"] if rec is not None and isinstance(rec["note"], str) else None,
         })
-    # the ticks come right after the code, so a phone shows them without scrolling sideways
-    return pd.DataFrame(rows, columns=["Mã đơn vị", "Có kế hoạch", "Đã phát động", "Tên đơn vị",
-                                       "Số, ký hiệu văn bản", "Ngày ban hành", "Ghi chú", "Cấp"])
+    # the union's name, then the ticks: a phone shows who and what to tick without scrolling sideways
+    return pd.DataFrame(rows, columns=["Tên đơn vị", "Có kế hoạch", "Đã phát động", "Số, ký hiệu văn bản",
+                                       "Ngày ban hành", "Ghi chú", "Mã đơn vị", "Cấp"])
 
 
 def _norm(col: str, v: Any) -> Any:
@@ -139,10 +139,10 @@ def plan_section(ds: Dataset, user: User) -> None:
         placeholder="",
         disabled=["Mã đơn vị", "Tên đơn vị", "Cấp"],
         column_config={
-            "Mã đơn vị": st.column_config.TextColumn(width=80, pinned=True),
-            "Tên đơn vị": st.column_config.TextColumn(width=260),
-            "Có kế hoạch": st.column_config.CheckboxColumn(width=112, help="Đã ban hành kế hoạch thi đua năm"),
-            "Đã phát động": st.column_config.CheckboxColumn(width=118, help="Đã tổ chức phát động thi đua"),
+            "Tên đơn vị": st.column_config.TextColumn(width=140, pinned=True),
+            "Có kế hoạch": st.column_config.CheckboxColumn(width=100, help="Đã ban hành kế hoạch thi đua năm"),
+            "Đã phát động": st.column_config.CheckboxColumn(width=104, help="Đã tổ chức phát động thi đua"),
+            "Mã đơn vị": st.column_config.TextColumn(width=90),
             "Số, ký hiệu văn bản": st.column_config.TextColumn(width=150, max_chars=100),
             "Ngày ban hành": st.column_config.DateColumn(width=120, format="DD/MM/YYYY", max_value=today),
             "Ghi chú": st.column_config.TextColumn(width=200, max_chars=500),
