@@ -108,6 +108,39 @@ def _remember(key: str, value: object) -> None:
     st.session_state[_MIRROR + key] = value
 
 
+_SCOPE_WIDGETS = ("scope", "bc_unit", "dh_scope")  # every page's scope box
+
+
+def _follow_actor() -> None:
+    """Another user (the demo's role switch): their own defaults, not the last user's choice."""
+    actor = st.session_state.get(auth.ACTOR_KEY)
+    if st.session_state.get(_MIRROR + "actor", actor) != actor:
+        for k in _SCOPE_WIDGETS:
+            st.session_state.pop(k, None)
+        st.session_state.pop(_MIRROR + "scope", None)
+    st.session_state[_MIRROR + "actor"] = actor
+
+
+def shared_scope(ds: Dataset) -> str:
+    """The scope chosen on any page (the user's own unit until one is chosen)."""
+    _follow_actor()
+    return str(_shared("scope", default_scope(ds)))
+
+
+def shared_year(default: int) -> int:
+    """The year chosen on any page."""
+    value = _shared("year", default)
+    return value if isinstance(value, int) else default
+
+
+def remember_scope(code: str) -> None:
+    _remember("scope", code)
+
+
+def remember_year(year: int) -> None:
+    _remember("year", int(year))
+
+
 def default_scope(ds: Dataset) -> str:
     """The signed-in user's unit when it is an upper-level union, else the province."""
     options = D.scope_options(ds)
@@ -131,7 +164,7 @@ def filters(ds: Dataset, *, scope: bool = True, scope_label_text: str = "Phạm 
     cols = st.columns([2, 1, 1] if scope else [1, 1], vertical_alignment="bottom")
     picked = options[0] if options else ""
     if scope and options:
-        cur = _shared("scope", default_scope(ds))
+        cur = shared_scope(ds)
         with cols[0]:
             picked = st.selectbox(
                 scope_label_text, options, index=options.index(cur) if cur in options else 0, key="scope",

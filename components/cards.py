@@ -152,7 +152,7 @@ def follow_up_item(item: FollowUp, *, key: str) -> None:
         if item.note:
             st.caption(item.note)
         with st.expander("Xem danh sách"):
-            show_frame(item.frame, key=f"{key}-{item.key}-table", height=260)
+            show_frame(item.frame, key=f"{key}-{item.key}-table", height=260, phone_first=True)
         topic = TOPIC_OF_ITEM.get(item.key)
         if topic is not None:  # the reminder list of that topic, preselected
             st.page_link("views/don_doc.py", label="Mở danh sách đôn đốc", icon=":material/campaign:",

@@ -58,13 +58,19 @@ VI: dict[str, str] = {
     "Previous month.": "Tháng trước",
     "Next month.": "Tháng sau",
     "Choose a date": "Chọn ngày",
+    "Choose date": "Chọn ngày",
     "Select a date.": "Chọn ngày",
 }
 # Prefixes of Streamlit messages (the uploader's limit line, its size refusal)
 VI_PREFIX: dict[str, str] = {
     "Limit ": "Tối đa ",
     "File must be ": "Tệp phải nhỏ hơn ",
+    "day, ": "ngày, ",  # a date field's parts, read aloud
+    "month, ": "tháng, ",
+    "year, ": "năm, ",
 }
+# an empty date field's parts ("dd / mm / yyyy")
+VI_DATE_PARTS: dict[str, str] = {"dd": "ngày", "mm": "tháng", "yyyy": "năm"}
 
 _CSS = """
 <style>
@@ -89,7 +95,13 @@ _JS = """
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
   const d = w.document;
-  const VI = __VI__, PRE = __PRE__;
+  const VI = __VI__, PRE = __PRE__, PARTS = __PARTS__;
+  const part = (n) => {  // the text of an empty date field's part
+    const p = n.parentElement;
+    if (!p || p.getAttribute("data-placeholder") !== "true") return null;
+    const t = (n.nodeValue || "").trim();
+    return Object.prototype.hasOwnProperty.call(PARTS, t) ? PARTS[t] : null;
+  };
   const tr = (s) => {
     if (!s) return null;
     const t = s.trim();
@@ -101,14 +113,14 @@ _JS = """
   const ATTRS = ["placeholder", "title", "aria-label"];
   const fix = (root) => {
     if (!root) return;
-    if (root.nodeType === 3) { const n = tr(root.nodeValue); if (n !== null && n !== root.nodeValue) root.nodeValue = n; return; }
+    if (root.nodeType === 3) { const n = part(root) ?? tr(root.nodeValue); if (n !== null && n !== root.nodeValue) root.nodeValue = n; return; }
     if (root.nodeType !== 1) return;
     for (const a of ATTRS) { if (root.hasAttribute && root.hasAttribute(a)) { const n = tr(root.getAttribute(a));
       if (n !== null && n !== root.getAttribute(a)) root.setAttribute(a, n); } }
     const walker = d.createTreeWalker(root, 5);  // elements and text
     let node = walker.nextNode();
     while (node) {
-      if (node.nodeType === 3) { const n = tr(node.nodeValue); if (n !== null && n !== node.nodeValue) node.nodeValue = n; }
+      if (node.nodeType === 3) { const n = part(node) ?? tr(node.nodeValue); if (n !== null && n !== node.nodeValue) node.nodeValue = n; }
       else { for (const a of ATTRS) { if (node.hasAttribute(a)) { const n = tr(node.getAttribute(a));
         if (n !== null && n !== node.getAttribute(a)) node.setAttribute(a, n); } } }
       node = walker.nextNode();
@@ -147,7 +159,8 @@ def install(hidden_paths: Iterable[str] = ()) -> None:
     st.html(_CSS + (f"<style>{hide}</style>" if hide else ""))
     with st.sidebar:
         st.html(_JS.replace("__VI__", json.dumps(VI, ensure_ascii=False))
-                .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False)),
+                .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False))
+                .replace("__PARTS__", json.dumps(VI_DATE_PARTS, ensure_ascii=False)),
                 unsafe_allow_javascript=True)
 
 

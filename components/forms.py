@@ -126,7 +126,9 @@ def saved_message(result: Any, what: str) -> str:
     if getattr(result, "completed", False):  # a retry finishing an interrupted multi-spreadsheet write
         return (f"{what} — đã ghi thêm {result.rows_added} dòng còn thiếu; "
                 f"{result.rows - result.rows_added} dòng khác đã vào từ lần ghi trước (tổng {result.rows} dòng).")
-    sheets = ", ".join(getattr(result, "sheets", {}) or {})
+    from components.tables import sheet_label
+
+    sheets = ", ".join(str(sheet_label(n)) for n in (getattr(result, "sheets", {}) or {}))
     return f"{what} — đã ghi {getattr(result, 'rows', 0)} dòng vào bảng tính {sheets}."
 
 
@@ -240,7 +242,9 @@ def history_frame(ds: Dataset, tab_name: str, key: dict[str, Any]) -> pd.DataFra
             out[c.name] = out[c.name].map(lambda v: day(v) if pd.notna(v) else "")
         if c.kind is S.Kind.YESNO and c.name in out:
             out[c.name] = out[c.name].map(lambda v: "Có" if bool(v) else "Không")
-    out["Bảng tính"] = h["_sheet"]
+    from components.tables import sheet_label
+
+    out["Bảng tính"] = h["_sheet"].map(sheet_label)
     out["Dòng"] = h["_row"]
     out["Đang dùng"] = h["_winner"].map(lambda v: "✓" if v else "")
     return out
@@ -390,7 +394,8 @@ class Flow:
 
     def submit(self, label: str, **kwargs: Any) -> bool:
         kwargs.setdefault("type", "primary")
-        return bool(st.form_submit_button(label, key=f"{self.key}_submit", **kwargs))
+        kwargs.setdefault("key", f"{self.key}_submit")
+        return bool(st.form_submit_button(label, **kwargs))
 
     def saved(self) -> bool:
         """After a save: the confirmation, what was saved (read-only) and "Thêm mới". True

@@ -20,6 +20,24 @@ YES_NO = ("Có", "Chưa")
 STYLER_MAX_ROWS = 5000  # beyond this, plain column formats (fast) instead of a Styler
 
 
+REGISTRY_VI = "bảng tính đăng ký"
+
+
+def sheet_label(name: Any, registry: str = "registry") -> Any:
+    """A spreadsheet's name as a person reads it: the registry is «bảng tính đăng ký»."""
+    return REGISTRY_VI if isinstance(name, str) and name in (registry, "registry") else name
+
+
+def registry_words(text: Any, registry: str = "registry") -> Any:
+    """A message naming the registry spreadsheet by its store name, in a person's words."""
+    if not isinstance(text, str):
+        return text
+    import re
+
+    names = {registry, "registry"}
+    return re.sub("|".join(rf"\b{re.escape(n)}\b" for n in names), REGISTRY_VI, text)
+
+
 def column_config(df: pd.DataFrame) -> dict[str, Any]:
     """Per-column display: dates dd/mm/yyyy, booleans as ticks (``as_words`` for words),
     integers plain, links."""
@@ -72,6 +90,23 @@ def vn_styler(
     return styler.hide(axis="index")
 
 
+# A phone shows the first two or three columns: who (a name), what is missing, how to reach them
+PHONE_NAMES = ("Tên đơn vị", "Họ tên", "Tên phong trào", "Tên", "Bảng tính")
+PHONE_ACT = ("Việc còn thiếu", "Tình trạng", "Trạng thái", "Lý do", "Có kế hoạch", "Đã phát động", "Hạn nộp",
+             "Hình thức", "Mức độ", "Lỗi", "Cảnh báo")
+PHONE_CONTACT = ("Điện thoại", "Email")
+
+
+def phone_order(columns: Iterable[str]) -> list[str]:
+    """The columns a person needs to act first (name, what is missing, contact), then the rest
+    in their order (codes and context last are what a phone may scroll to)."""
+    cols = list(columns)
+    first = [c for group in (PHONE_NAMES[:1] if "Tên đơn vị" in cols else PHONE_NAMES, PHONE_ACT, PHONE_CONTACT)
+             for c in group if c in cols]
+    first = list(dict.fromkeys(first))
+    return first + [c for c in cols if c not in first]
+
+
 def show_frame(
     df: pd.DataFrame,
     *,
@@ -79,14 +114,18 @@ def show_frame(
     height: int | str = "auto",
     styler: Styler | None = None,
     config: Mapping[str, Any] | None = None,
+    phone_first: bool = False,
 ) -> None:
     """``st.dataframe`` with Vietnamese column formats; a Styler when one is given and the
-    table is small enough to style quickly."""
+    table is small enough to style quickly. ``phone_first``: the columns a person acts on
+    first (``phone_order``), so a phone shows them without scrolling sideways."""
     styled = styler is not None and len(df) <= STYLER_MAX_ROWS
     cfg = column_config(df)
     cfg.update(config or {})
     data: Any = styler if styled else df
-    st.dataframe(data, hide_index=True, column_config=cfg, key=key, height=height)  # type: ignore[arg-type]
+    order = phone_order(df.columns) if phone_first else None
+    st.dataframe(data, hide_index=True, column_config=cfg, key=key, height=height,  # type: ignore[arg-type]
+                 column_order=order)
 
 
 def file_stem(*parts: object) -> str:

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import data
+from components import data, forms
 from components.fmt import day, num, pct
 from components.tables import BAD, GOOD, downloads, file_stem, show_frame, vn_styler
 from indicators import training as T
@@ -79,18 +79,6 @@ def _show_failure(exc: Exception) -> None:
         st.error(f"{exc}{keep}", icon=":material/error:")
     else:
         st.error(f"Chưa lưu được: {exc}.{keep}", icon=":material/error:")
-
-
-def save(slot: str, tab: str, rows: list[dict[str, Any]], user: User) -> bool:
-    """Append rows through the door; on failure say why in Vietnamese and keep the input."""
-    wid = _write_id(slot, rows)
-    try:
-        data.write(tab, rows, user.email, write_id=wid)
-    except Exception as exc:  # the door raises TdktError; a store may raise anything
-        _show_failure(exc)
-        return False
-    st.session_state.pop(f"dt_wid:{slot}", None)
-    return True
 
 
 def void_course(code: str, user: User) -> bool:
@@ -324,43 +312,81 @@ def courses_view(ds: Dataset, user: User, year: int) -> None:
 
 def new_course_form(ds: Dataset, user: User, today: date) -> None:
     organisers = T.organiser_options(ds, user, today)
-    nonce = st.session_state.setdefault("dt_new_nonce", 0)
-    with st.expander("Thêm khóa tập huấn", expanded=False, icon=":material/add_circle:"):
+    flow = forms.Flow("dt_new", tab="KhoaHoc", user=user, again="Thêm khóa khác")
+    with st.expander("Thêm khóa tập huấn", expanded=flow.phase != "draft", icon=":material/add_circle:"):
         if not organisers:
             st.caption("Bạn chưa quản lý đơn vị nào có thể tổ chức khóa tập huấn.")
             return
-        with st.form(f"dt_new_form:{nonce}"):
-            name = st.text_input("Tên khóa *", key=f"dt_new_name:{nonce}")
-            unit = st.selectbox(
-                "Đơn vị tổ chức *", organisers, format_func=ds.tree.name, key=f"dt_new_unit:{nonce}"
-            )
+        if flow.saved():  # the course read-only, "Thêm khóa khác": a second click cannot add it again
+            return
+        with flow.form():
+            name = st.text_input("Tên khóa *", key=flow.k("name"))
+            unit = st.selectbox("Đơn vị tổ chức *", organisers, format_func=ds.tree.name, key=flow.k("unit"))
             c1, c2 = st.columns(2)
-            start = c1.date_input("Ngày bắt đầu *", value=today, format="DD/MM/YYYY", key=f"dt_new_start:{nonce}")
-            end = c2.date_input("Ngày kết thúc", value=today, format="DD/MM/YYYY", key=f"dt_new_end:{nonce}")
-            place = st.text_input("Địa điểm", key=f"dt_new_place:{nonce}")
-            form = st.selectbox("Hình thức", S.COURSE_FORMS, key=f"dt_new_form_kind:{nonce}")
-            submitted = st.form_submit_button("Thêm khóa", type="primary", key=f"dt_new_submit:{nonce}")
-        if not submitted:
-            return
-        if not isinstance(start, date) or not (name or "").strip():
-            st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
-            return
-        end_d = end if isinstance(end, date) else start
-        if end_d < start:
-            st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
-            return
-        code_key = f"dt_new_code:{nonce}:{unit}:{start.year}"
-        code = st.session_state.setdefault(code_key, T.next_course_code(ds, start.year, str(unit)))
-        row = T.course_row(code=code, name=name, unit=str(unit), start=start, end=end_d, place=place, form=form)
-        if save(f"new:{nonce}", "KhoaHoc", [row], user):
-            st.session_state["dt_new_nonce"] = nonce + 1
-            st.session_state[COURSE_KEY] = code
-            flash(f"Đã thêm khóa «{row['Tên khóa']}» (mã {code}). Bước tiếp theo: mời cán bộ tham gia.")
-            st.rerun()
+            st.session_state.setdefault(flow.k("start"), today)
+            st.session_state.setdefault(flow.k("end"), today)
+            start = c1.date_input("Ngày bắt đầu *", format="DD/MM/YYYY", key=flow.k("start"))
+            end = c2.date_input("Ngày kết thúc", format="DD/MM/YYYY", key=flow.k("end"))
+            place = st.text_input("Địa điểm", key=flow.k("place"))
+            form = st.selectbox("Hình thức", S.COURSE_FORMS, key=flow.k("form"))
+            submitted = flow.submit("Thêm khóa")
+        if submitted:
+            if not isinstance(start, date) or not (name or "").strip():
+                st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
+                return
+            end_d = end if isinstance(end, date) else start
+            if end_d < start:
+                st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
+                return
+            p = flow.pending(dict(name=name, unit=unit, start=start, end=end_d, place=place, form=form))
+            code = p.setdefault("code", T.next_course_code(ds, start.year, str(unit)))
+            row = T.course_row(code=code, name=name, unit=str(unit), start=start, end=end_d, place=place, form=form)
+
+            def picked(_: Any) -> None:  # invitations and attendance open on the new course
+                st.session_state[COURSE_KEY] = code
+
+            flow.save([row], what=f"Đã thêm khóa «{row['Tên khóa']}» (mã {code}); bước tiếp theo: mời cán bộ "
+                                  "tham gia", write_id=p["id"], on_saved=picked)
+        flow.prompt()
 
 
 def _record_hash(r: dict[str, Any]) -> str:
     return hashlib.sha1(repr([r[c] for c in ("name", "start", "end", "place", "form")]).encode()).hexdigest()[:10]
+
+
+def _edit_form(ds: Dataset, user: User, flow: forms.Flow, r: dict[str, Any], code: str, h: str) -> None:
+    """The course's fields, filled from the stored record (``h``: a new record, fresh fields)."""
+    with st.form(f"dt_edit_form:{code}:{h}"):
+        name = st.text_input("Tên khóa *", value=str(r["name"]), key=f"dt_edit_name:{code}:{h}")
+        c1, c2 = st.columns(2)
+        start = c1.date_input("Ngày bắt đầu *", value=r["start"].date(), format="DD/MM/YYYY",
+                              key=f"dt_edit_start:{code}:{h}")
+        end = c2.date_input("Ngày kết thúc", value=r["end"].date(), format="DD/MM/YYYY",
+                            key=f"dt_edit_end:{code}:{h}")
+        place = st.text_input("Địa điểm", value=r["place"] if isinstance(r["place"], str) else "",
+                              key=f"dt_edit_place:{code}:{h}")
+        kinds = ["", *S.COURSE_FORMS]
+        cur_form = r["form"] if isinstance(r["form"], str) else ""
+        form = st.selectbox("Hình thức", kinds, index=kinds.index(cur_form) if cur_form in kinds else 0,
+                            format_func=lambda f: f or "(chưa ghi)", key=f"dt_edit_form_kind:{code}:{h}")
+        submitted = st.form_submit_button("Lưu thay đổi", type="primary", key=f"dt_edit_submit:{code}:{h}")
+    if submitted:
+        if not isinstance(start, date) or not (name or "").strip():
+            st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
+            return
+        end_d = end if isinstance(end, date) else start
+        row = T.course_row(code=code, name=name, unit=str(r["unit"]), start=start, end=end_d,
+                           place=place, form=form or None)
+        old = T.course_row(code=code, name=str(r["name"]), unit=str(r["unit"]), start=r["start"].date(),
+                           end=r["end"].date(), place=r["place"] if isinstance(r["place"], str) else None,
+                           form=r["form"] if isinstance(r["form"], str) else None)
+        if end_d < start:
+            st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
+        elif row == old:
+            st.info("Không có thay đổi nào để lưu.")
+        else:
+            flow.save([row], what=f"Đã lưu thay đổi của khóa {code}")
+    flow.prompt()
 
 
 def edit_course(ds: Dataset, user: User, courses: pd.DataFrame) -> None:
@@ -372,38 +398,9 @@ def edit_course(ds: Dataset, user: User, courses: pd.DataFrame) -> None:
         r = _record(courses, str(code))
         h = _record_hash(r)
         st.caption(f"Mã khóa {code} · đơn vị tổ chức: {r['unit_name']} (không đổi được)")
-        with st.form(f"dt_edit_form:{code}:{h}"):
-            name = st.text_input("Tên khóa *", value=str(r["name"]), key=f"dt_edit_name:{code}:{h}")
-            c1, c2 = st.columns(2)
-            start = c1.date_input("Ngày bắt đầu *", value=r["start"].date(), format="DD/MM/YYYY",
-                                  key=f"dt_edit_start:{code}:{h}")
-            end = c2.date_input("Ngày kết thúc", value=r["end"].date(), format="DD/MM/YYYY",
-                                key=f"dt_edit_end:{code}:{h}")
-            place = st.text_input("Địa điểm", value=r["place"] if isinstance(r["place"], str) else "",
-                                  key=f"dt_edit_place:{code}:{h}")
-            forms = ["", *S.COURSE_FORMS]
-            cur_form = r["form"] if isinstance(r["form"], str) else ""
-            form = st.selectbox("Hình thức", forms, index=forms.index(cur_form) if cur_form in forms else 0,
-                                format_func=lambda f: f or "(chưa ghi)", key=f"dt_edit_form_kind:{code}:{h}")
-            submitted = st.form_submit_button("Lưu thay đổi", type="primary", key=f"dt_edit_submit:{code}:{h}")
-        if submitted:
-            if not isinstance(start, date) or not (name or "").strip():
-                st.error("Hãy nhập tên khóa và ngày bắt đầu.", icon=":material/error:")
-            else:
-                end_d = end if isinstance(end, date) else start
-                row = T.course_row(code=code, name=name, unit=str(r["unit"]), start=start, end=end_d,
-                                   place=place, form=form or None)
-                old = T.course_row(code=code, name=str(r["name"]), unit=str(r["unit"]), start=r["start"].date(),
-                                   end=r["end"].date(), place=r["place"] if isinstance(r["place"], str) else None,
-                                   form=r["form"] if isinstance(r["form"], str) else None)
-                if end_d < start:
-                    st.error("Ngày kết thúc không được trước ngày bắt đầu.", icon=":material/error:")
-                elif row == old:
-                    st.info("Không có thay đổi nào để lưu.")
-                elif save(f"edit:{code}", "KhoaHoc", [row], user):
-                    flash(f"Đã lưu thay đổi của khóa {code}.")
-                    st.rerun()
-
+        flow = forms.Flow(f"dt_edit_{code}", tab="KhoaHoc", user=user, again="Sửa tiếp")
+        if not flow.saved():
+            _edit_form(ds, user, flow, r, str(code), h)
         st.divider()
         pending = st.session_state.get("dt_void_pending")
         if pending != code:
@@ -459,7 +456,9 @@ def invite_view(ds: Dataset, user: User, year: int) -> None:
     if unit is None:
         return
     ro = T.roster(ds, course, str(unit))
+    flow = forms.Flow(f"dt_inv_{course}", tab="DiemDanh", user=user)
     if not len(ro):
+        flow.note()  # the invitation just saved, if any
         st.info("Mọi cán bộ đang công tác của đơn vị này đã được mời vào khóa.")
         return
     untrained = int((~ro["trained"]).sum())
@@ -494,10 +493,13 @@ def invite_view(ds: Dataset, user: User, year: int) -> None:
     chosen = [str(o) for o in edited.loc[edited["Mời"].astype(bool), "Mã cán bộ"]]
     if st.button(f"Mời {len(chosen)} cán bộ đã chọn", type="primary", disabled=not chosen, key="dt_inv_send"):
         rows = T.invitation_rows(course, chosen)
-        if save(f"inv:{course}", "DiemDanh", rows, user):
+
+        def fresh(_: Any) -> None:  # the invited leave the list: a second click cannot invite them again
             st.session_state["dt_inv_nonce"] = nonce + 1
-            flash(f"Đã mời {len(rows)} cán bộ vào khóa {course}. Điểm danh ở mục «Điểm danh» vào ngày học.")
-            st.rerun()
+
+        flow.save(rows, what=f"Đã mời {len(rows)} cán bộ vào khóa {course}; điểm danh ở mục «Điểm danh» vào ngày "
+                             "học", keep=True, on_saved=fresh)
+    flow.note()
 
 
 # --- attendance -------------------------------------------------------------------------
@@ -555,17 +557,21 @@ def attendance_view(ds: Dataset, user: User, year: int) -> None:
                 last_unit = unit_name
             marks[o] = st.checkbox(str(name), value=base.get(o, False), key=f"dt_dd:{course}:{nonce}:{o}")
         submitted = st.form_submit_button("Lưu điểm danh", type="primary", width="stretch", key="dt_dd_save")
+    flow = forms.Flow(f"dt_dd_{course}", tab="DiemDanh", user=user)
+    if submitted:  # the answer right under the button, where the thumb is (a long list on a phone)
+        changes = T.attendance_changes(sheet, course, base, marks)
+        if not changes:
+            flow.reset()
+            st.info("Không có thay đổi nào để lưu.")
+        else:
+            n_yes = sum(1 for c in changes if c["Có mặt"])
+
+            def fresh(_: Any) -> None:  # the next marks start from what is now stored
+                st.session_state.pop(f"dt_dd_base:{course}", None)
+
+            flow.save(changes, what=f"Đã lưu điểm danh: {len(changes)} thay đổi ({n_yes} có mặt, "
+                                    f"{len(changes) - n_yes} vắng)", keep=True, on_saved=fresh)
+    flow.note()
     if st.button("Tải lại danh sách", key="dt_dd_reload", help="Xem điểm danh người khác vừa lưu"):
         st.session_state.pop(f"dt_dd_base:{course}", None)
-        st.rerun()
-    if not submitted:
-        return
-    changes = T.attendance_changes(sheet, course, base, marks)
-    if not changes:
-        st.info("Không có thay đổi nào để lưu.")
-        return
-    if save(f"dd:{course}", "DiemDanh", changes, user):
-        st.session_state.pop(f"dt_dd_base:{course}", None)
-        n_yes = sum(1 for c in changes if c["Có mặt"])
-        flash(f"Đã lưu điểm danh: {len(changes)} thay đổi ({n_yes} có mặt, {len(changes) - n_yes} vắng).")
         st.rerun()

@@ -21,7 +21,7 @@ def pct(p: float | None, decimals: int = 1) -> str:
     """87.5 -> "87,5 %"."""
     if p is None or (isinstance(p, float) and pd.isna(p)):
         return "—"
-    return f"{num(p, decimals)} %"
+    return f"{num(p, decimals)}\u00a0%"  # a non-breaking space: "100 %" never splits
 
 
 def day(d: date | datetime | pd.Timestamp | None) -> str:

@@ -318,10 +318,10 @@ def test_compare_chart_spec(ds: Dataset) -> None:
     assert text["encoding"]["text"]["field"] == "Nhãn"
     assert rule["encoding"]["x"]["field"] == "threshold"
     rows = spec["datasets"][rule["data"]["name"]]
-    assert rows == [{"threshold": 90.0, "Ngưỡng": "90 %"}]  # T1B for 2025 is 90 % in ChiTieu
+    assert rows == [{"threshold": 90.0, "Ngưỡng": "90\u00a0%"}]  # T1B for 2025 is 90 % in ChiTieu
     labels = {r["short"]: r["Nhãn"] for r in spec["datasets"][spec["data"]["name"]]} if "data" in spec else {
         r["short"]: r["Nhãn"] for r in spec["datasets"][bar["data"]["name"]]}
-    assert labels["LĐLĐ huyện Một"] == "33,3 %"  # 1/3, Vietnamese decimal comma
+    assert labels["LĐLĐ huyện Một"] == "33,3\u00a0%"  # 1/3, Vietnamese decimal comma
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["autosize"]["type"] == "fit-x"
 

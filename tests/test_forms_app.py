@@ -77,3 +77,157 @@ def test_look_alike_movement_asks_before_writing(demo_copy: Path) -> None:
     _click(at, "Phát động")
     _click(at, "Vẫn ghi")
     assert len(_movements(demo_copy, NAME)) == 2
+
+
+# --- the same lifecycle on the other pages that write ----------------------------------------
+def _page(page: str, tab_key: str | None = None, tab: str | None = None, actor: str = OFFICER) -> AppTest:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor"] = actor
+    at.run()
+    at.switch_page(page)
+    if tab_key:
+        at.session_state[tab_key] = tab
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _successes(at: AppTest) -> str:
+    return "\n".join(str(s.value) for s in at.success)
+
+
+def test_award_list_written_once_and_the_same_list_again_asks_first(demo_copy: Path) -> None:
+    at = _entry("Khen thưởng")
+    at.radio(key="f_kt_mode").set_value("Cả danh sách của một quyết định").run()
+    at.text_input(key="f_kl_no").input("77/QĐ-LĐLĐ").run()
+    at.date_input(key="f_kl_decided").set_value(date(2026, 11, 20)).run()
+    at.selectbox(key="f_kl_form").set_value("Giấy khen").run()
+    pasted = ("Phạm Văn Hai Lần\tTổ trưởng\tBABE001\tCông nhân, lao động trực tiếp\tNam\t\n"
+              "Đinh Thị Hai Lần\tNhân viên\tBABE002\tCông nhân, lao động trực tiếp\tNữ\t\n")
+    at.text_area(key="f_kl_text").input(pasted).run()
+    assert "sẵn sàng ghi" in _successes(at)
+    _click(at, "Ghi 2 khen thưởng")
+
+    def mine() -> int:
+        kt = load(SqliteStore(demo_copy)).versions["KhenThuong"]
+        return int(kt["name"].astype(str).str.endswith("Hai Lần").sum())
+
+    assert mine() == 2
+    assert "Đã thêm 2 khen thưởng" in _successes(at) and "đã ghi 2 dòng" in _successes(at)
+    assert "kl_save" not in [b.key for b in at.button]  # no second click possible
+    assert at.session_state["f_tab_nhap_lieu"] == "Khen thưởng"
+    _click(at, "Nhập danh sách khác")
+    assert at.text_area(key="f_kl_text").value == ""
+    at.text_input(key="f_kl_no").input("77/QĐ-LĐLĐ").run()
+    at.date_input(key="f_kl_decided").set_value(date(2026, 11, 20)).run()
+    at.selectbox(key="f_kl_form").set_value("Giấy khen").run()
+    at.text_area(key="f_kl_text").input(pasted).run()
+    _click(at, "Ghi 2 khen thưởng")  # the same list again: a question, nothing written
+    assert any("2 trong 2 dòng giống khen thưởng đã có" in str(w.value) for w in at.warning)
+    assert mine() == 2
+    _click(at, "Không ghi")
+    assert mine() == 2
+
+
+def test_dien_hinh_add_once_then_edit_in_the_second_tab(demo_copy: Path) -> None:
+    at = _page("views/dien_hinh.py")
+    at.text_input(key="f_dh_add_name").input("Tổ sản xuất bấm hai lần")
+    at.button(key="btn_f_dh_add_submit").click().run()
+    assert not at.exception, at.exception
+
+    def versions(name: str) -> int:
+        dh = load(SqliteStore(demo_copy)).versions["DienHinh"]
+        return int((dh["name"] == name).sum())
+
+    assert versions("Tổ sản xuất bấm hai lần") == 1
+    assert "Đã thêm điển hình «Tổ sản xuất bấm hai lần»" in _successes(at)
+    assert "btn_f_dh_add_submit" not in [b.key for b in at.button]
+    # the second tab: edit, save, stay there; the record is shown read-only
+    at.session_state["f_tab_dien_hinh"] = "Sửa điển hình"
+    at.run()
+    code = at.selectbox(key="dh_edit_pick").value
+    at.text_input(key=f"f_dh_edit_{code}_name").input("Tên đã sửa một lần")
+    at.button(key=f"btn_f_dh_edit_{code}_submit").click().run()
+    assert not at.exception, at.exception
+    assert at.session_state["f_tab_dien_hinh"] == "Sửa điển hình"
+    assert not at.error, [e.value for e in at.error]
+    assert versions("Tên đã sửa một lần") == 1
+    assert f"btn_f_dh_edit_{code}_submit" not in [b.key for b in at.button]
+    assert "**Tên:** Tên đã sửa một lần" in "\n".join(str(m.value) for m in at.markdown)
+
+
+def test_bao_cao_record_once_and_the_tracking_tab_is_kept(demo_copy: Path) -> None:
+    at = _page("views/bao_cao.py", "f_tab_bao_cao", "Theo dõi gửi báo cáo")
+
+    at.text_input(key="f_bc_doc").input("99/BC-HAI-LAN")
+    at.button(key="bc_submit").click().run()
+    assert not at.exception, at.exception
+    bc = load(SqliteStore(demo_copy)).versions["BaoCao"]
+    assert int((bc["doc_no"] == "99/BC-HAI-LAN").sum()) == 1
+    assert "Đã ghi nhận báo cáo" in _successes(at) and "đã ghi 1 dòng" in _successes(at)
+    assert "bc_submit" not in [b.key for b in at.button]  # no second click possible
+    assert at.session_state["f_tab_bao_cao"] == "Theo dõi gửi báo cáo"
+    _click(at, "Ghi nhận đơn vị khác")
+    assert at.text_input(key="f_bc_doc").value == ""
+
+
+# --- right defaults ---------------------------------------------------------------------------
+def test_after_a_role_switch_an_officer_lands_on_their_own_unit() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()  # the demo's default user, a provincial leader: the province
+    province = at.selectbox(key="scope").value
+    at.session_state["actor"] = OFFICER  # the sidebar's switcher
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="scope").value == "BABE" != province
+    at.switch_page("views/bao_cao.py").run()
+    assert at.selectbox(key="bc_unit").value == "BABE"
+
+
+def test_year_and_scope_chosen_on_one_page_hold_on_the_others() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.session_state["actor"] = "quantri@demo.tdkt.vn"
+    at.run()
+    at.selectbox(key="year").select(2024).run()
+    at.selectbox(key="scope").select("GD").run()
+    at.switch_page("views/dien_hinh.py").run()
+    assert not at.exception, at.exception
+    assert (at.selectbox(key="dh_year").value, at.selectbox(key="dh_scope").value) == (2024, "GD")
+    at.switch_page("views/bao_cao.py").run()
+    assert (at.selectbox(key="bc_year").value, at.selectbox(key="bc_unit").value) == (2024, "GD")
+    at.selectbox(key="bc_year").select(2025).run()  # and back the other way
+    at.switch_page("views/khen_thuong.py").run()
+    assert (at.selectbox(key="year").value, at.selectbox(key="scope").value) == (2025, "GD")
+
+
+def test_overview_caption_names_the_date_compared_for_a_past_year() -> None:
+    at = AppTest.from_file("../app.py", default_timeout=90)
+    at.run()
+    at.selectbox(key="year").select(2024).run()  # today is 25/11/2026: the year 2024 is compared at 31/12/2023
+    captions = "\n".join(str(c.value) for c in at.caption)
+    assert "so với cùng ngày năm trước, 31/12/2023" in captions, captions
+    assert "25/11/2025" not in captions
+
+
+# --- phones: the columns a person acts on first ------------------------------------------------
+def test_phone_order_puts_name_missing_and_contact_first() -> None:
+    from components.tables import phone_order
+
+    assert phone_order(["Mã cán bộ", "Họ tên", "Mã đơn vị", "Chức vụ", "Điện thoại", "Email"])[:3] == [
+        "Họ tên", "Điện thoại", "Email"]
+    assert phone_order(["Mã đơn vị", "Tên đơn vị", "Cấp trên", "Kỳ", "Hạn nộp", "Ngày gửi", "Tình trạng"])[:3] == [
+        "Tên đơn vị", "Tình trạng", "Hạn nộp"]
+    assert phone_order(["Bảng tính", "Đơn vị", "Liên kết", "Đọc lúc", "Tình trạng", "Lỗi", "Cảnh báo"])[:3] == [
+        "Bảng tính", "Tình trạng", "Lỗi"]
+
+
+def test_plan_grid_shows_the_union_name_then_the_ticks() -> None:
+    at = _entry("Kế hoạch năm")
+    cols = list(at.data_editor[0].value.columns)
+    assert cols[:3] == ["Tên đơn vị", "Có kế hoạch", "Đã phát động"]
+
+
+def test_pct_keeps_the_percent_sign_with_its_number() -> None:
+    from components.fmt import pct
+
+    assert pct(87.5) == "87,5\u00a0%" and pct(100, 0) == "100\u00a0%"

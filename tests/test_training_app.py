@@ -45,7 +45,7 @@ def open_page(actor: str) -> AppTest:
 
 
 def view(at: AppTest, name: str) -> None:
-    at.radio(key="dt_view").set_value(name).run()
+    at.radio(key="f_dt_view").set_value(name).run()
     assert not at.exception, at.exception
 
 
@@ -65,8 +65,8 @@ def successes(at: AppTest) -> list[str]:
 
 def create_course(at: AppTest, name: str) -> str:
     view(at, "Khóa tập huấn")
-    at.text_input(key="dt_new_name:0").input(name)
-    at.button(key="dt_new_submit:0").click().run()
+    at.text_input(key="f_dt_new_name").input(name)
+    at.button(key="dt_new_submit").click().run()
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
     msg = successes(at)[0]
@@ -112,7 +112,7 @@ def test_create_invite_mark_three_moves_t4_by_three(source: Path) -> None:
         boxes[o].check()
     at.button(key="dt_dd_save").click().run()
     assert not at.exception, at.exception
-    assert "Đã lưu điểm danh: 3 thay đổi (3 có mặt, 0 vắng)." in successes(at)
+    assert any("Đã lưu điểm danh: 3 thay đổi (3 có mặt, 0 vắng)" in s for s in successes(at))
     assert [o for o, b in attendance_boxes(at, course).items() if b.value] == marked
 
     view(at, "Độ bao phủ")
@@ -156,7 +156,7 @@ def test_failed_save_keeps_the_marks_and_a_retry_is_not_doubled(
 
 def test_reader_sees_coverage_only(source: Path) -> None:
     at = open_page(LEADER)
-    assert not [r for r in at.radio if r.key == "dt_view"]
+    assert not [r for r in at.radio if r.key == "f_dt_view"]
     ds = load(SqliteStore(source))
     res = compute(ds, clock.today().year, clock.today())
     assert trained_count(at) == res["T4"].numerator
@@ -176,7 +176,7 @@ def test_edit_then_void_a_course_after_confirmation(source: Path) -> None:
 
     at.text_input(key=keyed(f"dt_edit_name:{course}:")).input("Khóa đã sửa tên")
     at.button(key=keyed(f"dt_edit_submit:{course}:")).click().run()
-    assert not at.exception and f"Đã lưu thay đổi của khóa {course}." in successes(at)
+    assert not at.exception and any(f"Đã lưu thay đổi của khóa {course}" in s for s in successes(at))
     ds = load(SqliteStore(source))
     assert list(history(ds, "KhoaHoc", {"course": course})["name"]) == ["Khóa sẽ sửa rồi hủy", "Khóa đã sửa tên"]
 
@@ -192,3 +192,35 @@ def test_edit_then_void_a_course_after_confirmation(source: Path) -> None:
     assert list(history(ds, "KhoaHoc", {"course": course})["void"]) == [False, False, True]
     assert course not in set(T.courses_of_year(ds, clock.today().year)["course"])
     assert course not in at.selectbox(key="dt_edit_pick").options
+
+
+def test_a_saved_course_is_shown_read_only_and_cannot_be_added_twice(source: Path) -> None:
+    at = open_page(TRAINER)
+    name = "Khóa bấm lưu hai lần"
+    course = create_course(at, name)
+    # the form is gone (no second "Thêm khóa" to click); the record is shown; the view is kept
+    assert not [b for b in at.button if b.key == "dt_new_submit"]
+    assert any(f"**Mã khóa:** {course}" in str(m.value) for m in at.markdown)
+    assert at.radio(key="f_dt_view").value == "Khóa tập huấn"
+    ds = load(SqliteStore(source))
+    assert (ds.versions["KhoaHoc"]["name"] == name).sum() == 1
+    at.button(key="dt_new_again").click().run()
+    assert at.text_input(key="f_dt_new_name").value == ""
+    assert (load(SqliteStore(source)).versions["KhoaHoc"]["name"] == name).sum() == 1
+
+
+def test_attendance_confirmation_stays_beside_the_button(source: Path) -> None:
+    at = open_page(TRAINER)
+    course = create_course(at, "Khóa điểm danh hai lần")
+    invite_unit(at, course, pick_unit(source))
+    view(at, "Điểm danh")
+    boxes = attendance_boxes(at, course)
+    first = list(boxes)[0]
+    boxes[first].check()
+    at.button(key="dt_dd_save").click().run()
+    assert any("Đã lưu điểm danh: 1 thay đổi" in s for s in successes(at))
+    at.button(key="dt_dd_save").click().run()  # the same marks again: nothing more is written
+    assert any("Không có thay đổi" in str(i.value) for i in at.info)
+    assert at.radio(key="f_dt_view").value == "Điểm danh"
+    versions = history(load(SqliteStore(source)), "DiemDanh", {"course": course, "officer": first})
+    assert list(versions["present"]) == [False, True]

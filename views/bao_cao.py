@@ -22,7 +22,6 @@ from sheets.load import Dataset, User
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SUBMIT_SCOPE = "bao_cao:submit"
 STATUS_COLOURS = {B.ON_TIME: "color: #1b5e20", B.LATE: "background-color: #fff4e5; color: #8a4b00",
                   B.NOT_SENT: "background-color: #fdecea; color: #b71c1c", B.SENT_EARLY: "color: #1b5e20",
                   B.NOT_DUE: "color: #616161"}
@@ -33,11 +32,17 @@ def _selectors(ds: Dataset) -> tuple[str, int, str, date]:
     options = D.scope_options(ds)
     years = list(range(today.year + 1, min(B.FIRST_YEAR, today.year) - 1, -1))  # B.check_year's range
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1], vertical_alignment="bottom")
-    default = banner.default_scope(ds)
+    default = banner.shared_scope(ds)  # the scope and year chosen on another page
     unit = c1.selectbox("Đơn vị lập báo cáo", options, key="bc_unit",
                         index=options.index(default) if default in options else 0,
                         format_func=lambda c: banner.scope_label(ds, c)) or (options[0] if options else "")
-    year = int(c2.selectbox("Năm", years, key="bc_year", index=years.index(today.year)) or today.year)
+    if unit:
+        banner.remember_scope(unit)
+    shared_year = banner.shared_year(today.year)
+    year = int(c2.selectbox("Năm", years, key="bc_year",
+                            index=years.index(shared_year) if shared_year in years else years.index(today.year))
+               or today.year)
+    banner.remember_year(year)
     period = c3.selectbox("Kỳ", S.PERIODS, key="bc_period") or S.PERIOD_HALF
     rule = B.report_as_of(year, period, today=today)
     as_of = c4.date_input("Tính đến ngày", value=rule, format="DD/MM/YYYY", key=f"bc_as_of_{year}_{period}",
@@ -146,25 +151,23 @@ def _record_form(ds: Dataset, user: User, frame: pd.DataFrame, year: int, period
         st.caption("Không có đơn vị nào trong phạm vi bạn được ghi.")
         return
     status = dict(zip(frame["Mã đơn vị"], frame["Tình trạng"], strict=True))
-    with st.form("bc_form", clear_on_submit=False):
-        c1, c2, c3 = st.columns([3, 1, 2], vertical_alignment="bottom")
-        unit = c1.selectbox("Đơn vị gửi", codes, key="f_bc_unit",
-                            format_func=lambda c: f"{ds.tree.name(c)} ({c}) — {status.get(c, '')}")
-        sent = c2.date_input("Ngày gửi", value=clock.today(), format="DD/MM/YYYY", key="f_bc_sent")
-        doc_no = c3.text_input("Số, ký hiệu văn bản", key="f_bc_doc", placeholder="ví dụ 25/BC-LĐLĐ")
-        st.caption(f"Kỳ: **{B.period_label(year, period)}** (chọn ở đầu trang).")
-        submitted = st.form_submit_button("Ghi nhận đã gửi", type="primary", icon=":material/send:",
-                                          key="bc_submit")
-    if not submitted:
+    flow = forms.Flow("bc", tab="BaoCao", user=user, again="Ghi nhận đơn vị khác")
+    if flow.saved():  # the record read-only: a second click cannot write it again
         return
-    row = {"Mã đơn vị": unit, "Năm": year, "Kỳ": period,
-           "Ngày gửi": sent if isinstance(sent, date) else None, "Số, ký hiệu văn bản": doc_no.strip() or None}
-    result = forms.save(SUBMIT_SCOPE, "BaoCao", [row], user)
-    if result is not None:
-        forms.clear("f_bc_")
-        forms.flash(forms.saved_message(result, f"Đã ghi nhận báo cáo {B.period_label(year, period)} của "
-                                                f"{ds.tree.name(str(unit))}"))
-        st.rerun()
+    with flow.form():
+        c1, c2, c3 = st.columns([3, 1, 2], vertical_alignment="bottom")
+        unit = c1.selectbox("Đơn vị gửi", codes, key=flow.k("unit"),
+                            format_func=lambda c: f"{ds.tree.name(c)} ({c}) — {status.get(c, '')}")
+        st.session_state.setdefault(flow.k("sent"), clock.today())
+        sent = c2.date_input("Ngày gửi", format="DD/MM/YYYY", key=flow.k("sent"))
+        doc_no = c3.text_input("Số, ký hiệu văn bản", key=flow.k("doc"), placeholder="ví dụ 25/BC-LĐLĐ")
+        st.caption(f"Kỳ: **{B.period_label(year, period)}** (chọn ở đầu trang).")
+        submitted = flow.submit("Ghi nhận đã gửi", icon=":material/send:")
+    if submitted:
+        row = {"Mã đơn vị": unit, "Năm": year, "Kỳ": period,
+               "Ngày gửi": sent if isinstance(sent, date) else None, "Số, ký hiệu văn bản": doc_no.strip() or None}
+        flow.save([row], what=f"Đã ghi nhận báo cáo {B.period_label(year, period)} của {ds.tree.name(str(unit))}")
+    flow.prompt()
 
 
 def render() -> None:
@@ -174,8 +177,8 @@ def render() -> None:
     banner.freshness(ds)
     forms.show_flash()
     unit, year, period, as_of = _selectors(ds)
-    make, track = st.tabs(["Lập báo cáo", "Theo dõi gửi báo cáo"])
-    with make, banner.guard("báo cáo"):
+    make, track = forms.tabs("bao_cao", ["Lập báo cáo", "Theo dõi gửi báo cáo"])
+    with make, banner.guard("báo cáo"):  # both drawn: the chosen one is kept across reruns and pages
         _report_tab(ds, unit, year, period, as_of)
     with track, banner.guard("tình trạng gửi báo cáo"):
         _tracking_tab(ds, user, unit, year, period)

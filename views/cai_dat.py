@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import auth, data, forms
+from components import auth, data, forms, tables
 from components.fmt import day
 from indicators.core import NAMES
 from sheets import clock
@@ -34,7 +34,7 @@ def health_frame(ds: Dataset) -> pd.DataFrame:
         owner = ("Bảng tính đăng ký (tỉnh)" if name == ds.registry
                  else ", ".join(f"{c} — {ds.tree.name(c)}" for c in owners.get(name, [])))
         rows.append({
-            "Bảng tính": name,
+            "Bảng tính": tables.sheet_label(name),
             "Đơn vị": owner,
             "Liên kết": ds.sheet_urls.get(name),
             "Đọc lúc": ds.loaded_at.strftime("%d/%m/%Y %H:%M:%S"),
@@ -69,6 +69,7 @@ def source_section(ds: Dataset) -> None:
     health = health_frame(ds)
     if health["Liên kết"].isna().all():  # files and SQLite have no links to open
         health = health.drop(columns="Liên kết")
+    health = health[tables.phone_order(health.columns)]  # the status within reach on a phone
     st.dataframe(
         health, hide_index=True, width="stretch", height="content", placeholder="",
         column_config={"Liên kết": st.column_config.LinkColumn(display_text="Mở"),

@@ -19,6 +19,10 @@ def render() -> None:
                "ghi trong cột «Vấn đề». Sửa trong bảng tính rồi bấm «Làm mới».")
     with banner.guard("danh sách vấn đề"):
         table = D.problem_table(ds, ds.tab_gids)
+        for col in ("Vấn đề", "Cách sửa"):  # the registry by a person's name for it
+            if col in table:
+                table[col] = table[col].map(lambda v: tables.registry_words(v, ds.registry))
+        table["Bảng tính"] = table["Bảng tính"].map(lambda v: tables.sheet_label(v, ds.registry))
         counts = ds.problem_counts()
         with st.container(horizontal=True, gap="small", key="pb_counts"):
             st.metric("Lỗi", num(counts["error"]), border=True, width="content")

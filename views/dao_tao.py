@@ -29,7 +29,7 @@ def render() -> None:
         views += [COURSES, INVITE, ATTENDANCE]
     view = COVERAGE
     if len(views) > 1:
-        view = st.radio("Mục", views, horizontal=True, key="dt_view", label_visibility="collapsed") or COVERAGE
+        view = st.radio("Mục", views, horizontal=True, key="f_dt_view", label_visibility="collapsed") or COVERAGE
 
     years = list(range(today.year, 2019, -1))
     if view != COVERAGE:

@@ -22,7 +22,6 @@ from sheets.load import Dataset, User
 
 ALL = "Tất cả"
 TAB = "DienHinh"
-ADD_SCOPE = "dien_hinh:add"
 
 
 def _filters(ds: Dataset) -> dict[str, Any]:
@@ -32,9 +31,17 @@ def _filters(ds: Dataset) -> dict[str, Any]:
     movements = ds.frames["PhongTrao"].sort_values("launched", ascending=False)
     mv_names = dict(zip(movements["movement"], movements["name"], strict=True))
     c1, c2, c3, c4 = st.columns([1, 2, 2, 2], vertical_alignment="bottom")
-    year = c1.selectbox("Năm", years, index=1, key="dh_year")
-    scope = c2.selectbox("Đơn vị", scopes, key="dh_scope", format_func=lambda c: banner.scope_label(ds, c)) if scopes \
-        else None
+    shared_year = banner.shared_year(today.year)  # the year and scope chosen on another page
+    year = c1.selectbox("Năm", years, index=years.index(shared_year) if shared_year in years else 1, key="dh_year")
+    if year != ALL:
+        banner.remember_year(int(year))
+    scope = None
+    if scopes:
+        cur = banner.shared_scope(ds)
+        scope = c2.selectbox("Đơn vị", scopes, key="dh_scope", index=scopes.index(cur) if cur in scopes else 0,
+                             format_func=lambda c: banner.scope_label(ds, c))
+        if scope:
+            banner.remember_scope(str(scope))
     movement = c3.selectbox("Phong trào", [ALL, *mv_names], key="dh_movement",
                             format_func=lambda m: m if m == ALL else f"{mv_names[m]} ({m})")
     group = c4.selectbox("Nhóm đối tượng", [ALL, *S.GROUPS, EX.NO_GROUP], key="dh_group")
@@ -92,39 +99,40 @@ def _movement_options(ds: Dataset) -> dict[str, str]:
     return {"": "— Không gắn phong trào —", **{m: f"{n} ({m})" for m, n in zip(pt["movement"], pt["name"], strict=True)}}
 
 
-def _form(ds: Dataset, user: User, *, prefix: str, init: dict[str, Any], fixed_code: str | None) -> dict[str, Any] | None:
-    """The fields of one exemplar; returns the row when submitted."""
+def _form(ds: Dataset, user: User, flow: forms.Flow, *, init: dict[str, Any],
+          fixed_code: str | None) -> dict[str, Any] | None:
+    """The fields of one exemplar (keys ``flow.k(...)``); returns the row when submitted."""
     units = forms.writable_units(ds, user)
     movements = _movement_options(ds)
-    with st.form(f"form_{prefix}", clear_on_submit=False):
+    k = flow.k
+    with flow.form():
         c1, c2 = st.columns([3, 1])
-        name = c1.text_input("Tên người, tập thể hoặc mô hình *", value=init.get("name") or "", key=f"{prefix}name")
+        name = c1.text_input("Tên người, tập thể hoặc mô hình *", value=init.get("name") or "", key=k("name"))
         year = c2.number_input("Năm *", min_value=2000, max_value=2100, step=1,
-                               value=int(init.get("year") or clock.today().year), key=f"{prefix}year")
+                               value=int(init.get("year") or clock.today().year), key=k("year"))
         c3, c4, c5 = st.columns(3)
-        kind = c3.selectbox("Loại", S.EXEMPLAR_KINDS, key=f"{prefix}kind",
+        kind = c3.selectbox("Loại", S.EXEMPLAR_KINDS, key=k("kind"),
                             index=S.EXEMPLAR_KINDS.index(init["kind"]) if init.get("kind") in S.EXEMPLAR_KINDS else 0)
         unit_index = units.index(init["unit"]) if init.get("unit") in units else (
             units.index(user.unit) if user.unit in units else 0)
-        unit = c4.selectbox("Đơn vị *", units, index=unit_index, key=f"{prefix}unit",
-                            format_func=forms.unit_label(ds))
+        unit = c4.selectbox("Đơn vị *", units, index=unit_index, key=k("unit"), format_func=forms.unit_label(ds))
         groups = ["", *S.GROUPS]
-        group = c5.selectbox("Nhóm đối tượng", groups, key=f"{prefix}group",
+        group = c5.selectbox("Nhóm đối tượng", groups, key=k("group"),
                              index=groups.index(init["group"]) if init.get("group") in groups else 0,
                              format_func=lambda g: g or "— Không ghi —")
         mv_keys = list(movements)
-        movement = st.selectbox("Phong trào", mv_keys, key=f"{prefix}movement", format_func=movements.__getitem__,
+        movement = st.selectbox("Phong trào", mv_keys, key=k("movement"), format_func=movements.__getitem__,
                                 index=mv_keys.index(init["movement"]) if init.get("movement") in mv_keys else 0)
         c6, c7, c8 = st.columns([3, 1, 1], vertical_alignment="bottom")
         chosen = [c for c in EX.channel_lists(pd.DataFrame({"channels": [init.get("channels")]}))[0] if c in S.CHANNELS]
-        channels = c6.multiselect("Kênh tuyên truyền", S.CHANNELS, default=chosen, key=f"{prefix}channels")
+        channels = c6.multiselect("Kênh tuyên truyền", S.CHANNELS, default=chosen, key=k("channels"),
+                                  placeholder="Chọn một hoặc nhiều kênh")
         published = c7.date_input("Ngày tuyên truyền", value=init.get("publicised"), format="DD/MM/YYYY",
-                                  key=f"{prefix}publicised")
-        replicated = c8.checkbox("Đã nhân rộng", value=bool(init.get("replicated")), key=f"{prefix}replicated")
+                                  key=k("publicised"))
+        replicated = c8.checkbox("Đã nhân rộng", value=bool(init.get("replicated")), key=k("replicated"))
         if fixed_code:
             st.caption(f"Mã: **{fixed_code}** — lưu sẽ ghi thêm một phiên bản mới của bản ghi này.")
-        submitted = st.form_submit_button("Lưu điển hình", type="primary", icon=":material/save:",
-                                          key=f"btn_{prefix}submit")
+        submitted = flow.submit("Lưu điển hình", icon=":material/save:", key=f"btn_{k('')}submit")
     if not submitted:
         return None
     return {
@@ -141,19 +149,19 @@ def _form(ds: Dataset, user: User, *, prefix: str, init: dict[str, Any], fixed_c
 
 
 def _add(ds: Dataset, user: User) -> None:
-    row = _form(ds, user, prefix="f_dh_add_", init={}, fixed_code=None)
-    if row is None:
+    flow = forms.Flow("dh_add", tab=TAB, user=user)
+    if flow.saved():  # the saved record read-only, "Thêm mới": a second click cannot write it again
         return
-    if not row["Tên"]:
-        st.error("Hãy nhập tên điển hình. Dữ liệu bạn nhập vẫn còn trên màn hình.")
-        return
-    entry = forms.pending(ADD_SCOPE, [row])  # the code is made once per pending write
-    code = entry.setdefault("code", EX.next_code(ds, int(row["Năm"]), str(row["Mã đơn vị"])))
-    result = forms.save(ADD_SCOPE, TAB, [{"Mã": code, **row}], user, write_id=entry["id"])
-    if result is not None:
-        forms.clear("f_dh_add_")
-        forms.flash(forms.saved_message(result, f"Đã thêm điển hình «{row['Tên']}» (mã {code})"))
-        st.rerun()
+    row = _form(ds, user, flow, init={}, fixed_code=None)
+    if row is not None:
+        if not row["Tên"]:
+            st.error("Hãy nhập tên điển hình. Dữ liệu bạn nhập vẫn còn trên màn hình.")
+            return
+        entry = flow.pending(row)  # the code is made once per pending write
+        code = entry.setdefault("code", EX.next_code(ds, int(row["Năm"]), str(row["Mã đơn vị"])))
+        flow.save([{"Mã": code, **row}], what=f"Đã thêm điển hình «{row['Tên']}» (mã {code})",
+                  write_id=entry["id"])
+    flow.prompt()
 
 
 def _edit(ds: Dataset, user: User) -> None:
@@ -168,17 +176,16 @@ def _edit(ds: Dataset, user: User) -> None:
     code = st.selectbox("Chọn điển hình", codes, format_func=labels.__getitem__, key="dh_edit_pick")
     if code is None:
         return
-    init = forms.current_row(ds, TAB, {"exemplar": code}) or {}
-    row = _form(ds, user, prefix=f"f_dh_edit_{code}_", init=init, fixed_code=code)
-    if row is not None:
-        if not row["Tên"]:
-            st.error("Tên không được để trống. Dữ liệu bạn nhập vẫn còn trên màn hình.")
-        else:
-            result = forms.save(f"dien_hinh:edit:{code}", TAB, [{"Mã": code, **row}], user)
-            if result is not None:
-                forms.clear(f"f_dh_edit_{code}_")
-                forms.flash(forms.saved_message(result, f"Đã lưu phiên bản mới của «{row['Tên']}»"))
-                st.rerun()
+    flow = forms.Flow(f"dh_edit_{code}", tab=TAB, user=user, again="Sửa tiếp")
+    if not flow.saved():
+        init = forms.current_row(ds, TAB, {"exemplar": code}) or {}
+        row = _form(ds, user, flow, init=init, fixed_code=code)
+        if row is not None:
+            if not row["Tên"]:
+                st.error("Tên không được để trống. Dữ liệu bạn nhập vẫn còn trên màn hình.")
+            else:
+                flow.save([{"Mã": code, **row}], what=f"Đã lưu phiên bản mới của «{row['Tên']}» (mã {code})")
+        flow.prompt()
     with st.expander("Lịch sử các phiên bản và hủy bản ghi"):
         forms.history_and_void(ds, user, TAB, {"exemplar": code}, label=labels[code], slot="dh_hv")
 
@@ -202,11 +209,13 @@ def render() -> None:
     if forms.may_write(user, TAB):
         assert user is not None
         st.divider()
-        add, edit = st.tabs(["Thêm điển hình", "Sửa điển hình"])
+        add, edit = forms.tabs("dien_hinh", ["Thêm điển hình", "Sửa điển hình"])
         with add:
-            _add(ds, user)
+            if forms.is_open(add):
+                _add(ds, user)
         with edit:
-            _edit(ds, user)
+            if forms.is_open(edit):
+                _edit(ds, user)
     else:
         st.caption("Vai trò của bạn chỉ được xem danh sách điển hình.")
 

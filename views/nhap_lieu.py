@@ -55,9 +55,9 @@ def plan_frame(ds: Dataset, year: int, units: list[str]) -> pd.DataFrame:
             "Đã phát động": bool(rec["launched"]) if rec is not None else False,
             "Ghi chú": rec["note"] if rec is not None and isinstance(rec["note"], str) else None,
         })
-    # the ticks come right after the code, so a phone shows them without scrolling sideways
-    return pd.DataFrame(rows, columns=["Mã đơn vị", "Có kế hoạch", "Đã phát động", "Tên đơn vị",
-                                       "Số, ký hiệu văn bản", "Ngày ban hành", "Ghi chú", "Cấp"])
+    # the union's name, then the ticks: a phone shows who and what to tick without scrolling sideways
+    return pd.DataFrame(rows, columns=["Tên đơn vị", "Có kế hoạch", "Đã phát động", "Số, ký hiệu văn bản",
+                                       "Ngày ban hành", "Ghi chú", "Mã đơn vị", "Cấp"])
 
 
 def _norm(col: str, v: Any) -> Any:
@@ -139,10 +139,10 @@ def plan_section(ds: Dataset, user: User) -> None:
         placeholder="",
         disabled=["Mã đơn vị", "Tên đơn vị", "Cấp"],
         column_config={
-            "Mã đơn vị": st.column_config.TextColumn(width=80, pinned=True),
-            "Tên đơn vị": st.column_config.TextColumn(width=260),
-            "Có kế hoạch": st.column_config.CheckboxColumn(width=112, help="Đã ban hành kế hoạch thi đua năm"),
-            "Đã phát động": st.column_config.CheckboxColumn(width=118, help="Đã tổ chức phát động thi đua"),
+            "Tên đơn vị": st.column_config.TextColumn(width=140, pinned=True),
+            "Có kế hoạch": st.column_config.CheckboxColumn(width=100, help="Đã ban hành kế hoạch thi đua năm"),
+            "Đã phát động": st.column_config.CheckboxColumn(width=104, help="Đã tổ chức phát động thi đua"),
+            "Mã đơn vị": st.column_config.TextColumn(width=90),
             "Số, ký hiệu văn bản": st.column_config.TextColumn(width=150, max_chars=100),
             "Ngày ban hành": st.column_config.DateColumn(width=120, format="DD/MM/YYYY", max_value=today),
             "Ghi chú": st.column_config.TextColumn(width=200, max_chars=500),
@@ -326,23 +326,15 @@ def award_list(ds: Dataset, user: User) -> None:
     grid, first = importer.grid_from_text(text, "KhenThuong", columns=AWARD_LIST_COLUMNS)
     grid = importer.fill_award_codes(importer.with_values(grid, common))
     checked = importer.check(ds, "KhenThuong", grid, user.email, source="danh sách dán", first_row=first)
-    _show_check(checked, what="dòng của danh sách")
+    import_ui.show_check(checked, what="dòng của danh sách", where="của danh sách")
     if st.button(f"Ghi {len(checked.rows)} khen thưởng", type="primary", disabled=not checked.ok, key="kl_save"):
-        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng")
+        alike = [s for s in (dupes.award(ds, r) for r in checked.rows) if s]
+        similar = None
+        if alike:  # the same list pasted again, or people already awarded: ask first
+            similar = (f"{len(alike)} trong {len(checked.rows)} dòng giống khen thưởng đã có, ví dụ: {alike[0]} "
+                       "Vẫn ghi cả danh sách?")
+        flow.save(checked.rows, what=f"Đã thêm {len(checked.rows)} khen thưởng", similar=similar)
     flow.prompt()
-
-
-def _show_check(checked: importer.ImportCheck, *, what: str) -> None:
-    n, bad = len(checked.rows), checked.bad_lines
-    if checked.ok:
-        st.success(f"{n} {what} hợp lệ, sẵn sàng ghi"
-                   + (f" ({len(checked.warnings)} cảnh báo, xem bên dưới)." if checked.warnings else "."))
-    else:
-        where = f" — dòng {', '.join(map(str, bad[:20]))}{'…' if len(bad) > 20 else ''}" if bad else ""
-        st.error(f"Có lỗi ở {len(bad) or len(checked.errors)} dòng{where}. Chưa ghi dòng nào: sửa hết lỗi rồi "
-                 "kiểm tra lại (tất cả hoặc không dòng nào).", icon=":material/block:")
-    if checked.problems:
-        st.dataframe(checked.report(), hide_index=True, width="stretch")
 
 
 # --- Cán bộ ---------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ def render() -> None:
     banner.freshness(ds)
     f = banner.filters(ds)
     res = data.get_results(f.year, f.as_of, f.scope)
-    prev_as_of = D.year_earlier(f.as_of)
+    prev_as_of = D.year_earlier(f.end)  # the date compared: E a year earlier (31/12 for a past year)
     prev = data.get_results(f.year - 1, prev_as_of, f.scope)
     trend = data.get_trend(f.year, f.as_of, f.scope)
     show_forecast = FC.is_open(f.year, clock.today())  # a past year is final

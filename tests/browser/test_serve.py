@@ -23,6 +23,6 @@ def test_tong_quan_serves_figures(server: str, new_page: Any) -> None:
                          capture_output=True, text=True, check=True)
     data = json.loads(out.stdout)
     t1a = next(i for i in data["indicators"] if i["code"] == "T1A")
-    shown = f"{t1a['percent']:.1f}".replace(".", ",") + " %"
+    shown = f"{t1a['percent']:.1f}".replace(".", ",") + "\u00a0%"  # pct: a non-breaking space
     values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
     assert shown in values
