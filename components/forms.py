@@ -467,13 +467,13 @@ class Flow:
             self._state.clear()
             self._state.update(phase="failed", write_id=wid, what=what, keep=keep, rows=rows)
             return
+        done(scope)
         if on_saved is not None:
             on_saved(result)
         self._saved(rows, saved_message(result, what), keep)
         st.rerun(scope="app")
 
     def _saved(self, rows: list[dict[str, Any]], message: str, keep: bool) -> None:
-        done(f"flow:{self.key}")
         clear(self.k(""))
         s = self._state
         s.clear()
@@ -482,7 +482,8 @@ class Flow:
 
     def _check_landed(self) -> None:
         """A failure whose answer was lost: when the data read since holds its write id, the
-        write landed after all; say so instead of leaving "thử lại" for a write that is done."""
+        write landed after all; say so instead of leaving "thử lại" for a write that is done.
+        The pending id stays: the same content sent again is recognised by the door."""
         s = self._state
         if s.get("phase") == "failed" and data.landed(self.tab, str(s["write_id"])):
             self._saved(s["rows"], saved_message(SimpleNamespace(already=True), s["what"]), s["keep"])
