@@ -117,8 +117,7 @@ def build_hostile_province(path: Path) -> SqliteStore:
             store.replace_tab(name, tab_name, out)
     # Ba Bể reuses Giáo dục's keys with Hủy = Có (an award, a course) and moves an officer
     gd, babe = reads["GD"].tabs, {t: [list(r) for r in g] for t, g in store.read(["BABE"])[0].tabs.items()}
-    for tab, key, code_col in (("KhenThuong", "Mã khen thưởng", "Mã khen thưởng"), ("KhoaHoc", "Mã khóa", "Mã khóa"),
-                               ("CanBo", "Mã cán bộ", "Mã cán bộ")):
+    for tab, key in (("KhenThuong", "Mã khen thưởng"), ("KhoaHoc", "Mã khóa"), ("CanBo", "Mã cán bộ")):
         victim = _first(gd[tab], key, lambda v: isinstance(v, str) and v.strip() != "")
         row = list(victim)
         _set(gd[tab], row, "Mã đơn vị", "BABE")
