@@ -100,16 +100,15 @@ def build_hostile_province(path: Path) -> SqliteStore:
     counter = iter(range(10**9))
     for sheet_no, name in enumerate(names):
         for tab_name, grid in reads[name].tabs.items():
-            tab = _tab_of(tab_name)
-            if tab is None or not grid:
+            spec = _tab_of(tab_name)
+            if spec is None or not grid:
                 continue
-            out = [list(r) for r in grid] + _hostile_rows(tab, grid, sheet_no, counter)
-            text_col = next((c.name for c in tab.all_columns if c.kind is S.Kind.TEXT), None)
+            out = [list(r) for r in grid] + _hostile_rows(spec, grid, sheet_no, counter)
+            text_col = next((c.name for c in spec.all_columns if c.kind is S.Kind.TEXT), None)
             if text_col and fold(text_col) in {fold(str(h)) for h in grid[0]} and len(grid) > 1:
                 long_row = list(grid[1])
                 for j, h in enumerate(grid[0]):
-                    c = tab.all_columns[[fold(x.name) for x in tab.all_columns].index(fold(str(h)))] \
-                        if fold(str(h)) in {fold(x.name) for x in tab.all_columns} else None
+                    c = next((x for x in spec.all_columns if fold(x.name) == fold(str(h))), None)
                     if c is not None and c.key and c.kind in KEY_FRESH:
                         long_row[j] = KEY_FRESH[c.kind].format(n=next(counter))
                 _set(out, long_row, text_col, LONG)
@@ -169,7 +168,7 @@ def test_the_victim_of_reused_keys_keeps_its_records(hostile: tuple[Path, Datase
         before = demo.frames[tab]
         gd_before = before[before["_sheet"] == "GD"]
         after = ds.frames[tab]
-        after = after.assign(code=[ds.homes.raw(tab, c) for c in after[key]])  # a shared code is qualified
+        after = after.assign(code=[ds.raw_code(tab, c) for c in after[key]])  # a shared code is qualified
         gd_after = after[(after["_sheet"] == "GD") & after["code"].isin(set(gd_before[key]))]
         assert set(gd_after["code"]) == set(gd_before[key]), tab  # nothing voided
         units = dict(zip(gd_after["code"], gd_after["unit"], strict=True))
@@ -179,7 +178,7 @@ def test_the_victim_of_reused_keys_keeps_its_records(hostile: tuple[Path, Datase
     att_before = demo.frames["DiemDanh"]
     att_after = ds.frames["DiemDanh"]
     before_n = int(att_before["course"].isin(gd_courses).sum())
-    after_n = int(att_after["course"].map(lambda c: ds.homes.raw("KhoaHoc", c) if ds.homes else c)
+    after_n = int(att_after["course"].map(lambda c: ds.raw_code("KhoaHoc", c))
                   .isin(gd_courses).sum())
     assert before_n > 0 and after_n == before_n
 
