@@ -60,10 +60,24 @@ VI: dict[str, str] = {
     "Choose a date": "Chọn ngày",
     "Select a date.": "Chọn ngày",
 }
-# Prefixes of Streamlit messages (the uploader's limit line, its size refusal)
+# Prefixes of Streamlit messages (the uploader's limit line)
 VI_PREFIX: dict[str, str] = {
     "Limit ": "Tối đa ",
-    "File must be ": "Tệp phải nhỏ hơn ",
+}
+
+
+def _too_big() -> str:
+    from sheets import upload
+
+    mb = upload.DEFAULT.max_file_bytes // upload.MB
+    return (f"Tệp quá giới hạn {mb} MB cho một lần nhập. Chia danh sách thành nhiều tệp nhỏ hơn "
+            "(tối đa 5.000 dòng mỗi tệp).")
+
+
+# Streamlit messages replaced whole, by prefix: its own size refusal (a file above
+# server.maxUploadSize, which never reaches our check) says our limit, not Streamlit's
+VI_WHOLE: dict[str, str] = {
+    "File must be ": _too_big(),
 }
 
 _CSS = """
@@ -89,11 +103,12 @@ _JS = """
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
   const d = w.document;
-  const VI = __VI__, PRE = __PRE__;
+  const VI = __VI__, PRE = __PRE__, WHOLE = __WHOLE__;
   const tr = (s) => {
     if (!s) return null;
     const t = s.trim();
     if (Object.prototype.hasOwnProperty.call(VI, t)) return s.replace(t, VI[t]);
+    for (const p in WHOLE) { if (t.startsWith(p)) return WHOLE[p]; }
     for (const p in PRE) { if (t.startsWith(p)) return s.replace(p, PRE[p]).replace(/MB per file/, "MB mỗi tệp")
                                                     .replace(/or smaller/, "").replace(/(\\d)\\.0MB/, "$1 MB"); }
     return null;
@@ -147,7 +162,8 @@ def install(hidden_paths: Iterable[str] = ()) -> None:
     st.html(_CSS + (f"<style>{hide}</style>" if hide else ""))
     with st.sidebar:
         st.html(_JS.replace("__VI__", json.dumps(VI, ensure_ascii=False))
-                .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False)),
+                .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False))
+                .replace("__WHOLE__", json.dumps(VI_WHOLE, ensure_ascii=False)),
                 unsafe_allow_javascript=True)
 
 
