@@ -35,6 +35,8 @@ VI: dict[str, str] = {
     "Upload": "Chọn tệp",
     "Upload file": "Chọn tệp",
     "Remove file": "Bỏ tệp",
+    "file upload": "Tải tệp lên",
+    "Error:": "Lỗi:",
     "Delete": "Xóa",
     "Clear all": "Xóa hết",
     "Clear value": "Xóa",
@@ -63,6 +65,7 @@ VI: dict[str, str] = {
 # Prefixes of Streamlit messages (the uploader's limit line)
 VI_PREFIX: dict[str, str] = {
     "Limit ": "Tối đa ",
+    "Remove ": "Bỏ ",  # the uploader's file chip: "Remove <file name>"
 }
 
 

@@ -52,7 +52,12 @@ def show_check(checked: importer.ImportCheck, *, what: str, where: str) -> None:
     else:
         st.error("Chưa ghi dòng nào: " + "; ".join(p.message for p in checked.errors[:3]), icon=":material/block:")
     if checked.problems:
-        st.dataframe(checked.report(), hide_index=True, width="stretch")
+        st.dataframe(report_shown(checked.report()), hide_index=True, width="stretch")
+
+
+def report_shown(report: Any) -> Any:
+    """The report as text, a blank cell blank (the grid would print Streamlit's English "None")."""
+    return report.astype(object).where(report.notna(), "").astype(str)
 
 
 def _read(raw: bytes, tab: str, name: str) -> dict[str, Any]:

@@ -151,3 +151,19 @@ def test_read_time_is_the_load_when_nothing_is_stale() -> None:
 def test_plain_reason_hides_server_paths() -> None:
     reason = data._plain_reason("Không mở được tệp dữ liệu «/srv/tdkt/data/tinh.sqlite»: file is not a database")
     assert "/srv" not in reason and "file is not a database" in reason
+
+
+def test_an_import_report_shows_blank_cells_blank() -> None:
+    """A file-level problem has no row or column: the grid shows nothing there, not "None"."""
+    from components.import_ui import report_shown
+    from sheets import importer
+    from sheets import schema as S
+    from sheets.parse import ERROR, Problem
+
+    checked = importer.ImportCheck(S.TABS["KhenThuong"], "bom.xlsx", problems=[
+        Problem(ERROR, "bom.xlsx", "KhenThuong", None, None, "", "Tệp nén bất thường.", "Lưu lại tệp."),
+        Problem(ERROR, "bom.xlsx", "KhenThuong", 3, "B", "x", "Sai.", "Sửa.")])
+    shown = report_shown(checked.report())
+    cells = shown.to_numpy().ravel().tolist()
+    assert "None" not in cells and "<NA>" not in cells and "nan" not in cells
+    assert shown.iloc[0, 0] == "" and shown.iloc[1, 0] == "3"

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 
 ADMIN = "quantri@demo.tdkt.vn"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ENGLISH = re.compile(r"File must be|or smaller|Drag and drop|Limit \d|per file|Browse files|\bUpload\b")
+ENGLISH = re.compile(r"File must be|or smaller|Drag and drop|Limit \d|per file|Browse files|\bUpload\b|\bError\b|"
+                     r"\bRemove\b|file upload")
 
 
 @pytest.fixture(scope="module")
@@ -64,10 +65,18 @@ def _upload(page: Any, filename: str, data: bytes | Path) -> None:
 
 
 def _remove_file(page: Any) -> None:
-    button = page.locator('[data-testid="stFileUploaderDeleteBtn"] button')
-    if button.count():
+    button = page.locator('[data-testid="stFileChipDeleteBtn"] button, [data-testid="stFileUploaderDeleteBtn"] button')
+    while button.count():
         button.first.click()
         wait_for_app(page)
+        page.wait_for_timeout(500)
+
+
+def _uploader_words(page: Any) -> str:
+    """The uploader's text and what a screen reader reads (aria-labels, titles, hidden alerts)."""
+    return str(page.locator('[data-testid="stFileUploader"]').first.evaluate(
+        "e => [e.textContent, ...[...e.querySelectorAll('[aria-label],[title]')].map("
+        "n => (n.getAttribute('aria-label') || '') + ' ' + (n.getAttribute('title') || ''))].join(' | ')"))
 
 
 def test_upload_refusals_speak_vietnamese(served: tuple[str, str], new_page: Any, tmp_path: Path) -> None:
@@ -91,14 +100,19 @@ def test_upload_refusals_speak_vietnamese(served: tuple[str, str], new_page: Any
     page.get_by_text(re.compile("tệp nén bất thường|quá giới hạn")).first.wait_for(timeout=60000)
     body = page.inner_text("body")
     assert "Chưa ghi dòng nào" in body and not ENGLISH.search(body), ENGLISH.findall(body)
+    words = _uploader_words(page)
+    assert "Bỏ bom.xlsx" in words and not ENGLISH.search(words), words
     _remove_file(page)
 
     # above Streamlit's own cap (server.maxUploadSize = 50): refused in the browser, in our words
     huge = tmp_path / "rat-lon.xlsx"
     huge.write_bytes(bytes(51 * 2**20))
     _upload(page, "rat-lon.xlsx", huge)
-    page.get_by_text("Tệp quá giới hạn 10 MB cho một lần nhập", exact=False).first.wait_for(timeout=60000)
+    refusal = page.get_by_text("Tệp quá giới hạn 10 MB cho một lần nhập", exact=False).first
+    refusal.wait_for(timeout=60000)
     page.wait_for_timeout(500)
+    words = _uploader_words(page)
+    assert "Lỗi: Tệp quá giới hạn 10 MB" in words and not ENGLISH.search(words), words
     body = page.inner_text("body")
     assert not ENGLISH.search(body), ENGLISH.findall(body)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
