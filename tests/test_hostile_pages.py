@@ -210,6 +210,8 @@ def test_every_page_renders_for_every_role_on_a_hostile_province(actor: str, hos
         broken = [e.value for e in at.error if "Không hiển thị được" in e.value]
         assert not broken, (actor, page, broken)  # no part of the page gave up (banner.guard)
         assert at.title, (actor, page)
+        if page == "views/tong_quan.py":
+            assert len(at.metric) == 8, (actor, [m.label for m in at.metric])  # every indicator card drawn
         if page in WITH_COUNT:
             links = [p.proto.label for p in at.get("page_link")]
             shown = links + [m.value for m in at.markdown]
