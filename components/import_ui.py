@@ -56,8 +56,14 @@ def show_check(checked: importer.ImportCheck, *, what: str, where: str) -> None:
 
 
 def report_shown(report: Any) -> Any:
-    """The report as text, a blank cell blank (the grid would print Streamlit's English "None")."""
-    return report.astype(object).where(report.notna(), "").astype(str)
+    """A blank cell blank (the grid would print Streamlit's English "None"): columns with a
+    blank become text; the others keep their type."""
+    out = report.copy()
+    for col in out.columns:
+        blank = out[col].isna()
+        if blank.any():
+            out[col] = [("" if b else str(v)) for v, b in zip(out[col].tolist(), blank.tolist(), strict=True)]
+    return out
 
 
 def _read(raw: bytes, tab: str, name: str) -> dict[str, Any]:
