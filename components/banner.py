@@ -7,7 +7,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import streamlit as st
 
@@ -67,6 +67,20 @@ def stale_message(stale: dict[str, float]) -> str | None:
     )
 
 
+def data_read_at(loaded: datetime, stale: dict[str, float]) -> datetime:
+    """When the oldest figures shown were read: the load's moment, or the last good read of a
+    spreadsheet served from its copy while Google is unreachable (so the freshness line and the
+    outage banner tell the same age)."""
+    if not stale:
+        return loaded
+    return min(loaded, clock.now() - timedelta(seconds=max(stale.values())))
+
+
+def _stale_sheets() -> dict[str, float]:
+    stale_sheets = getattr(data.get_store(), "stale_sheets", None)
+    return stale_sheets() if callable(stale_sheets) else {}
+
+
 def freshness(ds: Dataset, *, link_problems: bool = True) -> None:
     """Where the figures come from, how old they are, how many problems reading found;
     "Làm mới" reads every spreadsheet again."""
@@ -74,7 +88,8 @@ def freshness(ds: Dataset, *, link_problems: bool = True) -> None:
     if demo:
         st.info("**Dữ liệu minh họa** — số liệu mẫu, không phải số liệu thật của tỉnh.", icon=":material/science:")
     counts = ds.problem_counts()
-    loaded = ds.loaded_at.astimezone(clock.VN_TZ)
+    stale = _stale_sheets()
+    loaded = data_read_at(ds.loaded_at, stale).astimezone(clock.VN_TZ)
     with st.container(border=True, horizontal=True, vertical_alignment="center", gap="small", key="freshness"):
         st.markdown(
             f":material/database: Nguồn: **{source_label(data.source_spec(), ds)}** · "
@@ -90,8 +105,7 @@ def freshness(ds: Dataset, *, link_problems: bool = True) -> None:
                      help="Đọc lại toàn bộ bảng tính ngay bây giờ"):
             data.refresh()
             st.rerun()
-    stale_sheets = getattr(data.get_store(), "stale_sheets", None)
-    msg = stale_message(stale_sheets() if callable(stale_sheets) else {})
+    msg = stale_message(stale)
     if msg:
         st.warning(msg, icon=":material/cloud_off:")
     if ds.sheet_errors:

@@ -35,6 +35,8 @@ VI: dict[str, str] = {
     "Upload": "Chọn tệp",
     "Upload file": "Chọn tệp",
     "Remove file": "Bỏ tệp",
+    "file upload": "Tải tệp lên",
+    "Error:": "Lỗi:",
     "Delete": "Xóa",
     "Clear all": "Xóa hết",
     "Clear value": "Xóa",
@@ -61,13 +63,28 @@ VI: dict[str, str] = {
     "Choose date": "Chọn ngày",
     "Select a date.": "Chọn ngày",
 }
-# Prefixes of Streamlit messages (the uploader's limit line, its size refusal)
+# Prefixes of Streamlit messages (the uploader's limit line)
 VI_PREFIX: dict[str, str] = {
     "Limit ": "Tối đa ",
-    "File must be ": "Tệp phải nhỏ hơn ",
     "day, ": "ngày, ",  # a date field's parts, read aloud
     "month, ": "tháng, ",
     "year, ": "năm, ",
+    "Remove ": "Bỏ ",  # the uploader's file chip: "Remove <file name>"
+}
+
+
+def _too_big() -> str:
+    from sheets import upload
+
+    mb = upload.DEFAULT.max_file_bytes // upload.MB
+    return (f"Tệp quá giới hạn {mb} MB cho một lần nhập. Chia danh sách thành nhiều tệp nhỏ hơn "
+            "(tối đa 5.000 dòng mỗi tệp).")
+
+
+# Streamlit messages replaced whole, by prefix: its own size refusal (a file above
+# server.maxUploadSize, which never reaches our check) says our limit, not Streamlit's
+VI_WHOLE: dict[str, str] = {
+    "File must be ": _too_big(),
 }
 # an empty date field's parts ("dd / mm / yyyy")
 VI_DATE_PARTS: dict[str, str] = {"dd": "ngày", "mm": "tháng", "yyyy": "năm"}
@@ -95,7 +112,7 @@ _JS = """
 (() => {
   const w = window.parent && window.parent.document ? window.parent : window;
   const d = w.document;
-  const VI = __VI__, PRE = __PRE__, PARTS = __PARTS__;
+  const VI = __VI__, PRE = __PRE__, WHOLE = __WHOLE__, PARTS = __PARTS__;
   const part = (n) => {  // the text of an empty date field's part
     const p = n.parentElement;
     if (!p || p.getAttribute("data-placeholder") !== "true") return null;
@@ -106,6 +123,7 @@ _JS = """
     if (!s) return null;
     const t = s.trim();
     if (Object.prototype.hasOwnProperty.call(VI, t)) return s.replace(t, VI[t]);
+    for (const p in WHOLE) { if (t.startsWith(p)) return WHOLE[p]; }
     for (const p in PRE) { if (t.startsWith(p)) return s.replace(p, PRE[p]).replace(/MB per file/, "MB mỗi tệp")
                                                     .replace(/or smaller/, "").replace(/(\\d)\\.0MB/, "$1 MB"); }
     return null;
@@ -160,6 +178,7 @@ def install(hidden_paths: Iterable[str] = ()) -> None:
     with st.sidebar:
         st.html(_JS.replace("__VI__", json.dumps(VI, ensure_ascii=False))
                 .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False))
+                .replace("__WHOLE__", json.dumps(VI_WHOLE, ensure_ascii=False))
                 .replace("__PARTS__", json.dumps(VI_DATE_PARTS, ensure_ascii=False)),
                 unsafe_allow_javascript=True)
 

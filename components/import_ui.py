@@ -52,7 +52,18 @@ def show_check(checked: importer.ImportCheck, *, what: str, where: str) -> None:
     else:
         st.error("Chưa ghi dòng nào: " + "; ".join(p.message for p in checked.errors[:3]), icon=":material/block:")
     if checked.problems:
-        st.dataframe(checked.report(), hide_index=True, width="stretch")
+        st.dataframe(report_shown(checked.report()), hide_index=True, width="stretch")
+
+
+def report_shown(report: Any) -> Any:
+    """A blank cell blank (the grid would print Streamlit's English "None"): columns with a
+    blank become text; the others keep their type."""
+    out = report.copy()
+    for col in out.columns:
+        blank = out[col].isna()
+        if blank.any():
+            out[col] = [("" if b else str(v)) for v, b in zip(out[col].tolist(), blank.tolist(), strict=True)]
+    return out
 
 
 def _read(raw: bytes, tab: str, name: str) -> dict[str, Any]:

@@ -53,6 +53,9 @@ def int_text(value: int) -> str | None:
 
 def clean_text(value: object) -> str | None:
     """NFC-normalised, trimmed text of any cell; None when blank."""
+    if value.__class__ is str:  # the common case first (load()'s hot path)
+        assert isinstance(value, str)
+        return unicodedata.normalize("NFC", value).strip() or None
     if is_blank(value):
         return None
     if isinstance(value, bool):

@@ -540,7 +540,7 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
 
     from sheets.workflow import read_pass  # SPEC 7: MauIn, DangKy, HoSo, HoSoDanhSach; dossier awards
 
-    read_pass(stacked, frames, versions, tree, allowed, registry, problems)
+    read_pass(stacked, frames, versions, tree, allowed, registry, problems, homes=homes)
     _check_awards(frames["KhenThuong"], problems)
     order = {r.name: i for i, r in enumerate(reads)}
     tab_order = {t.name: i for i, t in enumerate(S.ALL_TABS)}

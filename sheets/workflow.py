@@ -34,6 +34,7 @@ from sheets.parse import ERROR, Problem
 
 if TYPE_CHECKING:
     from sheets.load import Dataset, UnitTree, User
+    from sheets.owners import Homes
 
 PROPOSING = "proposing"
 RECEIVING = "receiving"
@@ -360,6 +361,7 @@ class Timeline:
 def read_pass(
     stacked: Callable[[S.Tab], pd.DataFrame], frames: dict[str, pd.DataFrame], versions: dict[str, pd.DataFrame],
     tree: UnitTree, allowed: dict[str, frozenset[str]], registry: str, problems: list[Problem],
+    *, homes: Homes | None = None,
 ) -> None:
     """Load MauIn, DangKy, HoSo, HoSoDanhSach and check KhenThuong's dossier awards (SPEC 7)."""
     from sheets.load import _row_problems, _scope_filter, resolve
@@ -417,7 +419,46 @@ def read_pass(
     lines = lv[lv["_winner"] & ~lv["void"]].drop(columns=["_winner"])
     frames["HoSoDanhSach"] = lines[lines["dossier"].isin(set(cur["dossier"]))].reset_index(drop=True)
 
-    frames["KhenThuong"] = _check_dossier_awards(frames["KhenThuong"], cur, frames["HoSoDanhSach"], problems)
+    kt = frames["KhenThuong"]
+    if homes is not None:
+        kt = _dossier_refs(kt, timelines, homes, allowed, problems)
+    frames["KhenThuong"] = _check_dossier_awards(kt, cur, frames["HoSoDanhSach"], problems)
+
+
+def _dossier_refs(
+    kt: pd.DataFrame, timelines: dict[str, Timeline], homes: Homes, allowed: dict[str, frozenset[str]],
+    problems: list[Problem],
+) -> pd.DataFrame:
+    """An award's ``Mã hồ sơ`` names the dossier its spreadsheet sees (SPEC 3.3, references by
+    code): one whose H (the home of the proposing unit) is in the row's spreadsheet scope, else
+    the province's; otherwise it is unknown, an error, and the row does not count (taking it as
+    blank would count an award the dossier never decided). A dossier code is one record in the
+    whole province (the workflow writes its versions in two spreadsheets), so there is at most
+    one candidate. HoSoDanhSach rows already keep to it: their proposer must be in the row's
+    spreadsheet scope (the stricter workflow rule)."""
+    if not len(kt) or "dossier" not in kt.columns:
+        return kt
+    given = kt["dossier"].notna()
+    if not given.any():
+        return kt
+    from sheets.load import _row_problems
+    from sheets.owners import Records, resolve_refs
+
+    records = Records({code: [(homes.unit_home.get(tl.unit, homes.registry), code)] for code, tl in timelines.items()})
+    ids = resolve_refs(kt["dossier"], kt["_sheet"], records, homes, allowed)
+    unknown = given & ids.isna()
+    if unknown.any():
+        known = kt["dossier"].isin(set(timelines))
+        problems.extend(_row_problems(
+            kt, unknown & ~known, severity=ERROR, column="Mã hồ sơ", attr="dossier",
+            message="Mã hồ sơ không có trong HoSo; dòng này không được tính.",
+            fix="Kiểm tra mã hồ sơ, hoặc để trống nếu đây là khen thưởng nhập trực tiếp."))
+        problems.extend(_row_problems(
+            kt, unknown & known, severity=ERROR, column="Mã hồ sơ", attr="dossier",
+            message="Mã hồ sơ chỉ có ở hồ sơ của đơn vị ngoài phạm vi bảng tính này (và không phải của tỉnh); "
+                    "dòng này không được tính.",
+            fix="Ghi khen thưởng này vào bảng tính của đơn vị xét duyệt hồ sơ đó."))
+    return kt[~unknown.to_numpy()].reset_index(drop=True)
 
 
 def _replay_dossiers(

@@ -10,6 +10,16 @@ import pytest
 
 TODAY = "2026-11-25"
 
+# Property tests: CI runs thousands of examples, derandomized (the same examples every run, so a
+# failure there reproduces); a local run keeps each test's own smaller count (tests/test_hostile.py).
+from hypothesis import HealthCheck as _HealthCheck  # noqa: E402
+from hypothesis import settings as _hyp_settings  # noqa: E402
+
+_hyp_settings.register_profile("ci", max_examples=1250, derandomize=True, deadline=None, database=None,
+                               suppress_health_check=[_HealthCheck.too_slow])
+if os.environ.get("CI") == "true":
+    _hyp_settings.load_profile("ci")
+
 # the OpenID Connect provider shared by tests/browser/test_oidc.py and tests/test_deploy.py
 pytest_plugins = ("tests.oidc.harness",)
 

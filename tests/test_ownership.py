@@ -141,3 +141,84 @@ def test_references_resolve_nearest_the_referring_spreadsheet() -> None:
     assert any(p.spreadsheet == "SBB" and p.column == "Mã khóa" and p.severity == "error" for p in ds.problems)
     # T4 for Giáo dục: its CB1 trained; Ba Bể's CB1 trained at KH9 (ends 01/05/2025)
     assert _figures(store, "GD")["T4"] == (4, 4) and _figures(store, "BB")["T4"] == (1, 1)
+
+
+# --- Mã hồ sơ: a reference by code (SPEC 3.3) ------------------------------------------------
+
+
+def _decided_with_a_second_district() -> MemoryStore:
+    """The H1 dossier of tests/test_workflow.py decided by the province; H4 gets its own sheet."""
+    from sheets import clock
+    from tests.test_workflow import NOW, _walk, sheets
+
+    clock.set_now(NOW)
+    prov = sheets()
+    donvi = prov["registry"]["DonVi"]
+    if "Bảng tính" not in donvi[0]:
+        donvi[0].append("Bảng tính")
+    col = donvi[0].index("Bảng tính")
+    for r in donvi[1:]:
+        r += [None] * (len(donvi[0]) - len(r))
+        if r[0] == "H4":
+            r[col] = "H4"
+    prov["H4"] = {}
+    store = MemoryStore(prov)
+    _walk(store, S.DOSSIER_DECIDED)
+    return store
+
+
+def _typed(store: MemoryStore, sheet: str, tab: S.Tab, row: dict[str, Any]) -> None:
+    g = store.sheets[sheet].setdefault(tab.name, [[]])
+    g[0] = list(g[0]) + [c.name for c in tab.all_columns if c.name not in g[0] and c.attr in row]
+    by_name = {c.name: c.attr for c in tab.all_columns}
+    g.append([row.get(by_name.get(str(h), "")) for h in g[0]])
+
+
+def test_an_award_naming_another_districts_dossier_is_unknown_there() -> None:
+    """H4 types, in its own sheet, an award for its own unit naming H1's decided dossier and
+    an agreed line whose province award was voided: the dossier's H (H1) is outside H4's
+    scope and not the province's, so the code names nothing there: an error, not counted."""
+    from sheets import clock
+    from sheets import dossier as D
+    from tests.test_workflow import CODE
+
+    try:
+        store = _decided_with_a_second_district()
+        ds = load(store)
+        award = D.award_rows(ds, CODE)[0]
+        assert award["award"] in set(ds.frames["KhenThuong"]["award"])
+        _typed(store, "registry", S.KHEN_THUONG, award | dict(void="Có", stamp="2025-12-31T10:01:00"))
+        voided = load(store)
+        assert award["award"] not in set(voided.frames["KhenThuong"]["award"])
+        before = compute(voided, 2025, date(2025, 12, 31))["T3"]
+        _typed(store, "H4", S.KHEN_THUONG, award | dict(unit="H4", name="Người của H4"))
+        after = load(store)
+        assert award["award"] not in set(after.frames["KhenThuong"]["award"])
+        t3 = compute(after, 2025, date(2025, 12, 31))["T3"]
+        assert (t3.numerator, t3.denominator) == (before.numerator, before.denominator)
+        hits = [p for p in after.problems if p.spreadsheet == "H4" and p.tab == "KhenThuong"
+                and p.column == "Mã hồ sơ" and p.severity == "error"]
+        assert hits and "ngoài phạm vi bảng tính này" in hits[0].message, [p.message for p in after.problems]
+        # in the province's own sheet the same code names the dossier (its H is in scope)
+        _typed(store, "registry", S.KHEN_THUONG, award | dict(stamp="2025-12-31T10:02:00"))
+        back = load(store)
+        assert award["award"] in set(back.frames["KhenThuong"]["award"])
+    finally:
+        clock.set_now(None)
+
+
+def test_an_award_naming_an_unknown_dossier_is_an_error() -> None:
+    from sheets import clock
+    from sheets import dossier as D
+    from tests.test_workflow import CODE
+
+    try:
+        store = _decided_with_a_second_district()
+        award = D.award_rows(load(store), CODE)[0]
+        _typed(store, "H4", S.KHEN_THUONG, award | dict(award="HS-KHONGCO-1", dossier="HS-KHONGCO", unit="H4"))
+        ds = load(store)
+        assert "HS-KHONGCO-1" not in set(ds.frames["KhenThuong"]["award"])
+        assert any(p.spreadsheet == "H4" and p.column == "Mã hồ sơ" and "không có trong HoSo" in p.message
+                   for p in ds.problems)
+    finally:
+        clock.set_now(None)
