@@ -222,12 +222,24 @@ def test_desk_inbox_is_oldest_first_with_overdue_marked(demo_copy: Path) -> None
                                                                      S.DOSSIER_REVIEWED}
 
 
+def test_page_groups_know_the_desk() -> None:
+    from components import auth
+    from sheets.demo import DEMO_USERS
+    from sheets.load import User
+
+    groups = {role: auth.page_groups(auth.Session(auth.MODE_ACT_AS, e, User(e, n, role, u)))
+              for e, n, role, u in DEMO_USERS}
+    assert auth.ENTRY in groups[S.ROLE_DESK] and auth.SETTINGS not in groups[S.ROLE_DESK]
+    assert auth.ENTRY not in groups[S.ROLE_LEADER] and auth.ENTRY not in groups[S.ROLE_TRAINER]
+
+
 @pytest.mark.parametrize("actor", ["lanhdao@demo.tdkt.vn", "daotao@demo.tdkt.vn"])
-def test_read_only_roles_do_not_get_the_pages(demo_copy: Path, actor: str) -> None:
-    at = AppTest.from_file("../app.py", default_timeout=120)
+@pytest.mark.parametrize("view", ["../views/xet_duyet.py", "../views/ho_so.py"])
+def test_read_only_roles_are_refused_by_the_pages(demo_copy: Path, actor: str, view: str) -> None:
+    at = AppTest.from_file(view, default_timeout=120)
     at.session_state["actor"] = actor
     at.run()
-    at.switch_page("views/xet_duyet.py")
-    at.run()
-    assert "Xét duyệt xong" not in [b.label for b in at.button]
-    assert "Tạo hồ sơ" not in [b.label for b in at.button]
+    assert not at.exception, at.exception
+    assert "Bạn không có quyền xem trang này." in _texts(at, "error")
+    labels = [b.label for b in at.button]
+    assert "Tiếp nhận hồ sơ" not in labels and "Tạo hồ sơ" not in labels
