@@ -24,15 +24,13 @@ from sheets import schema as S
 from sheets import workflow as W
 from sheets.load import Dataset, User
 
-STATUS_ICON = {S.DOSSIER_DRAFT: "📝", S.DOSSIER_SENT: "📨", S.DOSSIER_WITHDRAWN: "↩️", S.DOSSIER_RECEIVED: "📥",
-               S.DOSSIER_RETURNED: "⚠️", S.DOSSIER_REVIEWED: "🗳️", S.DOSSIER_DECIDED: "✅"}
-LINE_COLUMNS = {"line": "STT", "subject": "Đối tượng", "name": "Tên người hoặc tập thể", "unit": "Đơn vị",
-                "position": "Chức vụ", "group": "Nhóm đối tượng", "form": "Hình thức đề nghị",
-                "achievement": "Thành tích", "result": "Kết quả", "vote": "Tỉ lệ phiếu (%)"}
+LINE_COLUMNS = {"line": "STT", "subject": "Đối tượng", "name": "Tên người hoặc tập thể", "group": "Nhóm đối tượng",
+                "result": "Kết quả", "vote": "Tỉ lệ phiếu (%)", "unit": "Đơn vị", "position": "Chức vụ",
+                "form": "Hình thức đề nghị", "achievement": "Thành tích"}
 
 
 def status_text(status: str) -> str:
-    return f"{STATUS_ICON.get(status, '')} {status}".strip()
+    return status
 
 
 def dossier_label(ds: Dataset, rec: pd.Series | dict[str, Any]) -> str:
@@ -73,7 +71,7 @@ def share_panel(ds: Dataset, rec: pd.Series, lines: pd.DataFrame) -> None:
     share = list_share(lines, threshold)
     verdict = "—" if share["met"] is None else ("đạt" if share["met"] else "chưa đạt")
     quiet = {"delta_color": "off", "delta_arrow": "off"}
-    st.metric("Tỉ lệ công nhân, lao động trực tiếp (CN/CCVC)", pct(share["percent"]),
+    st.metric("Tỉ lệ lao động trực tiếp", pct(share["percent"]),
               f"{share['numerator']}/{share['denominator']} cá nhân · ngưỡng T3 {pct(threshold)}: {verdict}",
               help="Tính như T3: cá nhân thuộc nhóm «Công nhân, lao động trực tiếp» hoặc «CCVC không giữ chức vụ "
                    "lãnh đạo, quản lý» trên mọi cá nhân trong danh sách (trừ người có kết quả «Không đồng ý»).",
@@ -269,13 +267,13 @@ def remove_one(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) -> 
 # --- receiving side -------------------------------------------------------------------------
 def inbox_frame(ds: Dataset, box: pd.DataFrame) -> pd.DataFrame:
     if not len(box):
-        return pd.DataFrame(columns=["Mã hồ sơ", "Đơn vị đề nghị", "Trích yếu", "Trạng thái", "Ngày gửi",
-                                     "Số ngày", "Quá hạn"])
+        return pd.DataFrame(columns=["Mã hồ sơ", "Trạng thái", "Ngày gửi", "Số ngày chờ", "Quá hạn",
+                                     "Đơn vị đề nghị", "Trích yếu"])
     return pd.DataFrame({
-        "Mã hồ sơ": box["dossier"], "Đơn vị đề nghị": [ds.tree.name(str(u)) for u in box["unit"]],
-        "Trích yếu": box["summary"], "Trạng thái": [status_text(str(s)) for s in box["status"]],
-        "Ngày gửi": [day(d) for d in box["sent"]], "Số ngày": box["days"].astype("Int64"),
-        "Quá hạn": ["⚠️ Quá hạn" if o else "" for o in box["overdue"]],
+        "Mã hồ sơ": box["dossier"], "Trạng thái": [status_text(str(s)) for s in box["status"]],
+        "Ngày gửi": [day(d) for d in box["sent"]], "Số ngày chờ": box["days"].astype("Int64"),
+        "Quá hạn": ["Quá hạn" if o else "" for o in box["overdue"]],
+        "Đơn vị đề nghị": [ds.tree.name(str(u)) for u in box["unit"]], "Trích yếu": box["summary"],
     })
 
 

@@ -123,11 +123,13 @@ class _Writer:
 def _nominees(b: Any, rng: random.Random, d: _Dossier, year: int) -> list[dict[str, Any]]:
     pool = [d.unit] + [k for k in b.children.get(d.unit.code, []) if k.exists_in(year)]
     form = DISTRICT_FORM if d.receiver.level != S.LEVEL_PROVINCE else rng.choice(PROVINCE_FORMS[:2])
-    out = []
+    out: list[dict[str, Any]] = []
+    teams: set[str] = set()
     for i in range(rng.randint(3, 7)):
         who = rng.choice(pool)
-        if i == 0 or rng.random() < 0.2:
-            name = f"Công đoàn {who.name}" if who.level == S.LEVEL_GRASSROOTS else who.name
+        if (i == 0 or rng.random() < 0.2) and who.code not in teams:
+            teams.add(who.code)
+            name = who.name
             out.append({"line": i + 1, "subject": S.SUBJECT_COLLECTIVE, "name": name, "unit": who.code,
                         "form": rng.choice(PROVINCE_FORMS) if form != DISTRICT_FORM else form,
                         "achievement": rng.choice(ACHIEVEMENTS).format(y=year)})
