@@ -356,3 +356,33 @@ def decision_form(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) 
                                                  dataset=data.get_dataset(), write_id=wid),
                    f"Đã ghi quyết định {number.strip()} cho hồ sơ {code}: {agreed} khen thưởng đã vào trang Khen thưởng.",
                    clear_prefix=f"f_xd_no_{code}")
+
+
+# --- Tổng quan ---------------------------------------------------------------------------
+def overview_panel(ds: Dataset, year: int, as_of: date, scope: str | None) -> None:
+    """The "Hồ sơ khen thưởng" panel of Tổng quan: the figures of ``tdkt pipeline`` (SPEC 7)."""
+    from components.fmt import num
+    from indicators.pipeline import pipeline
+
+    fig = pipeline(ds, year, as_of, None if scope == ds.tree.root else scope)
+    st.subheader("Hồ sơ khen thưởng")
+    total = sum(fig["dossiers"].values())
+    if not total:
+        st.caption(f"Chưa có hồ sơ đề nghị khen thưởng nào năm {year} trong phạm vi này.")
+        return
+    share = fig["direct_share"]
+    median = fig["median_days"]
+    quiet = {"delta_color": "off", "delta_arrow": "off"}
+    c = st.columns(5)
+    c[0].metric("Đang chờ xử lý", num(fig["waiting"]), f"{num(total)} hồ sơ năm {year}", **quiet)  # type: ignore[arg-type]
+    c[1].metric("Quá hạn", num(fig["overdue"]), "quá 30 ngày (đột xuất: 10 ngày)", **quiet)  # type: ignore[arg-type]
+    c[2].metric("Đã từng bị trả lại", num(fig["returned"]), **quiet)  # type: ignore[arg-type]
+    c[3].metric("Số ngày xử lý (trung vị)", "—" if median is None else f"{median:g}".replace(".", ","),
+                f"{num(fig['dossiers'][S.DOSSIER_DECIDED])} hồ sơ đã quyết định", **quiet)  # type: ignore[arg-type]
+    verdict = "—" if share["met"] is None else ("đạt" if share["met"] else "chưa đạt")
+    c[4].metric("Lao động trực tiếp trong danh sách", pct(share["percent"]),
+                f"{share['numerator']}/{share['denominator']} · ngưỡng T3 {pct(share['threshold'])}: {verdict}",
+                help="Tính trước khi có quyết định, như T3, trên các cá nhân được đề nghị (trừ hồ sơ đã rút và "
+                     "người có kết quả «Không đồng ý»).", **quiet)  # type: ignore[arg-type]
+    st.caption(" · ".join(f"{s}: {num(n)}" for s, n in fig["dossiers"].items())
+               + f" · tính đến {as_of:%d/%m/%Y}")

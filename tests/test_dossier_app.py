@@ -243,3 +243,34 @@ def test_read_only_roles_are_refused_by_the_pages(demo_copy: Path, actor: str, v
     assert "Bạn không có quyền xem trang này." in _texts(at, "error")
     labels = [b.label for b in at.button]
     assert "Tiếp nhận hồ sơ" not in labels and "Tạo hồ sơ" not in labels
+
+
+def test_tong_quan_has_the_dossier_panel(demo_copy: Path) -> None:
+    from indicators.pipeline import pipeline
+    from sheets import clock
+
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state["actor"] = "lanhdao@demo.tdkt.vn"
+    at.run()
+    assert not at.exception, at.exception
+    assert "Hồ sơ khen thưởng" in [h.value for h in at.subheader]
+    metrics = {m.label: m.value for m in at.metric}
+    fig = pipeline(_ds_of(at), clock.today().year, clock.today())
+    assert metrics["Đang chờ xử lý"] == str(fig["waiting"]) and fig["waiting"] > 0
+    assert metrics["Quá hạn"] == str(fig["overdue"])
+    assert metrics["Đã từng bị trả lại"] == str(fig["returned"])
+    assert metrics["Số ngày xử lý (trung vị)"] == f"{fig['median_days']:g}".replace(".", ",")
+
+
+def test_a_name_already_listed_asks_before_writing(demo_copy: Path) -> None:
+    at = _page(OFFICER, "views/ho_so.py")
+    code = _create(at)
+    for _ in range(2):
+        at.text_input(key=f"f_hs_line_{code}_name").input("Triệu Văn Một")
+        _click(at, "Thêm vào danh sách")
+        if "Thêm người khác" in [b.label for b in at.button]:
+            _click(at, "Thêm người khác")
+    assert "có hai lần trong danh sách" in _texts(at, "warning")
+    assert len(_lines(_ds_of(at), code)) == 1  # nothing written yet
+    _click(at, "Không ghi")
+    assert len(_lines(_ds_of(at), code)) == 1
