@@ -61,7 +61,9 @@ def lines_frame(ds: Dataset, lines: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(LINE_COLUMNS.values()))
     out = lines[list(LINE_COLUMNS)].rename(columns=LINE_COLUMNS).copy()
     out["Đơn vị"] = [ds.tree.name(str(u)) for u in lines["unit"]]
-    out["STT"] = out["STT"].astype(int)
+    out["Tỉ lệ phiếu (%)"] = ["" if pd.isna(v) else f"{float(v):g}".replace(".", ",") for v in lines["vote"]]
+    out = out.astype(object).where(out.notna(), "")  # blanks read as blanks, not "None"
+    out["STT"] = lines["line"].astype(int).to_numpy()
     return out.reset_index(drop=True)
 
 
