@@ -374,17 +374,20 @@ def overview_panel(ds: Dataset, year: int, as_of: date, scope: str | None) -> No
         return
     share = fig["direct_share"]
     median = fig["median_days"]
-    quiet = {"delta_color": "off", "delta_arrow": "off"}
-    c = st.columns(5)
-    c[0].metric("Đang chờ xử lý", num(fig["waiting"]), f"{num(total)} hồ sơ năm {year}", **quiet)  # type: ignore[arg-type]
-    c[1].metric("Quá hạn", num(fig["overdue"]), "quá 30 ngày (đột xuất: 10 ngày)", **quiet)  # type: ignore[arg-type]
-    c[2].metric("Đã từng bị trả lại", num(fig["returned"]), **quiet)  # type: ignore[arg-type]
-    c[3].metric("Số ngày xử lý (trung vị)", "—" if median is None else f"{median:g}".replace(".", ","),
-                f"{num(fig['dossiers'][S.DOSSIER_DECIDED])} hồ sơ đã quyết định", **quiet)  # type: ignore[arg-type]
     verdict = "—" if share["met"] is None else ("đạt" if share["met"] else "chưa đạt")
-    c[4].metric("Lao động trực tiếp trong danh sách", pct(share["percent"]),
-                f"{share['numerator']}/{share['denominator']} · ngưỡng T3 {pct(share['threshold'])}: {verdict}",
-                help="Tính trước khi có quyết định, như T3, trên các cá nhân được đề nghị (trừ hồ sơ đã rút và "
-                     "người có kết quả «Không đồng ý»).", **quiet)  # type: ignore[arg-type]
+    cells = (  # plain boxes, not st.metric: the indicator cards stay the page's only metrics
+        ("Đang chờ xử lý", num(fig["waiting"]), f"{num(total)} hồ sơ năm {year}"),
+        ("Quá hạn", num(fig["overdue"]), "quá 30 ngày (đột xuất: 10 ngày)"),
+        ("Đã từng bị trả lại", num(fig["returned"]), "trả lại rồi gửi lại, hoặc đang chờ sửa"),
+        ("Số ngày xử lý (trung vị)", "—" if median is None else f"{median:g}".replace(".", ","),
+         f"{num(fig['dossiers'][S.DOSSIER_DECIDED])} hồ sơ đã quyết định"),
+        ("Lao động trực tiếp trong danh sách", pct(share["percent"]),
+         f"{share['numerator']}/{share['denominator']} cá nhân · ngưỡng T3 {pct(share['threshold'])}: {verdict}"),
+    )
+    cols = st.columns(len(cells))
+    for col, (label, value, note) in zip(cols, cells, strict=True):
+        with col.container(border=True, key=f"ho_so_panel_{cells.index((label, value, note))}"):
+            st.markdown(f"{label}  \n**{value}**")
+            st.caption(note)
     st.caption(" · ".join(f"{s}: {num(n)}" for s, n in fig["dossiers"].items())
                + f" · tính đến {as_of:%d/%m/%Y}")

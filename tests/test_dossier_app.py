@@ -254,12 +254,15 @@ def test_tong_quan_has_the_dossier_panel(demo_copy: Path) -> None:
     at.run()
     assert not at.exception, at.exception
     assert "Hồ sơ khen thưởng" in [h.value for h in at.subheader]
-    metrics = {m.label: m.value for m in at.metric}
+    boxes = {str(m.value).split("  \n")[0]: str(m.value).split("**")[1] for m in at.markdown
+             if "  \n**" in str(m.value)}
     fig = pipeline(_ds_of(at), clock.today().year, clock.today())
-    assert metrics["Đang chờ xử lý"] == str(fig["waiting"]) and fig["waiting"] > 0
-    assert metrics["Quá hạn"] == str(fig["overdue"])
-    assert metrics["Đã từng bị trả lại"] == str(fig["returned"])
-    assert metrics["Số ngày xử lý (trung vị)"] == f"{fig['median_days']:g}".replace(".", ",")
+    assert boxes["Đang chờ xử lý"] == str(fig["waiting"]) and fig["waiting"] > 0
+    assert boxes["Quá hạn"] == str(fig["overdue"])
+    assert boxes["Đã từng bị trả lại"] == str(fig["returned"])
+    assert boxes["Số ngày xử lý (trung vị)"] == f"{fig['median_days']:g}".replace(".", ",")
+    share = fig["direct_share"]
+    assert boxes["Lao động trực tiếp trong danh sách"] == f"{share['percent']:.1f}".replace(".", ",") + " %"
 
 
 def test_a_name_already_listed_asks_before_writing(demo_copy: Path) -> None:
