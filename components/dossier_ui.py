@@ -110,6 +110,9 @@ def step_flow(key: str, ds: Dataset, user: User, code: str, status: str, label: 
     its confirmation shows (whatever the new status) and the button is gone, so a second click
     writes nothing. ``available``: whether the step may be taken now."""
     flow = forms.Flow(f"{key}_{code}", tab="HoSo", user=user, again="Đóng thông báo")
+    rec = W.dossier_record(ds, code)
+    if flow.phase == "saved" and (rec is None or rec["status"] != status):
+        flow.reset()  # the dossier moved on (returned, say): that confirmation is history
     if flow.saved() or not available:
         return
     with flow.form(border=False):

@@ -277,3 +277,21 @@ def test_a_name_already_listed_asks_before_writing(demo_copy: Path) -> None:
     assert len(_lines(_ds_of(at), code)) == 1  # nothing written yet
     _click(at, "Không ghi")
     assert len(_lines(_ds_of(at), code)) == 1
+
+
+def test_after_a_return_the_same_session_can_send_again(demo_copy: Path) -> None:
+    # the send's confirmation belongs to the sending: once the desk returns the dossier, the
+    # officer's open page offers "Gửi lại hồ sơ" (the old confirmation does not stand in its way)
+    from sheets import dossier as D
+
+    at = _page(OFFICER, "views/ho_so.py")
+    code = _create(at)
+    at.text_input(key=f"f_hs_line_{code}_name").input("Triệu Văn Một")
+    _click(at, "Thêm vào danh sách")
+    _click(at, "Gửi hồ sơ")
+    assert "Đã gửi hồ sơ" in _texts(at, "success")
+    D.step(SqliteStore(demo_copy), DESK, code, S.DOSSIER_RETURNED, return_reason="Sai mẫu tờ trình")
+    _click(at, "Làm mới")
+    assert "Sai mẫu tờ trình" in _texts(at, "error")
+    _click(at, "Gửi lại hồ sơ")
+    assert _status(at, code) == S.DOSSIER_SENT
