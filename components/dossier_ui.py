@@ -34,7 +34,9 @@ def status_text(status: str) -> str:
 
 
 def dossier_label(ds: Dataset, rec: pd.Series | dict[str, Any]) -> str:
-    return f"{rec['dossier']} · {ds.tree.name(str(rec['unit']))} · {status_text(str(rec['status']))}"
+    """A dossier in a picker: what does not change with its steps (a label that changed would
+    make the picker forget the choice after each step)."""
+    return f"{rec['dossier']} · {ds.tree.name(str(rec['unit']))}"
 
 
 def header(ds: Dataset, rec: pd.Series) -> None:

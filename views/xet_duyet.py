@@ -34,8 +34,7 @@ def render() -> None:
         return
     st.dataframe(U.inbox_frame(ds, box), hide_index=True, key="xd_inbox")
     codes = [str(c) for c in box["dossier"]]
-    labels = {str(r["dossier"]): U.dossier_label(ds, r) + (" · QUÁ HẠN" if r["overdue"] else "")
-              for _, r in box.iterrows()}
+    labels = {str(r["dossier"]): U.dossier_label(ds, r) for _, r in box.iterrows()}
     code = st.selectbox("Hồ sơ", codes, key="xd_pick", format_func=labels.__getitem__)
     rec = W.dossier_record(ds, code)
     if rec is None:

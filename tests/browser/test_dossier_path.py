@@ -90,7 +90,12 @@ def press(page: Any, name: str) -> None:
 
 
 def see(page: Any, text: str) -> None:
-    page.get_by_text(text).first.wait_for(timeout=60000)
+    try:
+        page.get_by_text(text).first.wait_for(timeout=60000)
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dossier-path-failure.png"), full_page=True)
+        raise
 
 
 def shot(page: Any, name: str) -> None:
@@ -176,7 +181,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     press(desk, "Tiếp nhận hồ sơ")
     see(desk, f"Đã tiếp nhận hồ sơ {code}")
     assert status(path, code) == S.DOSSIER_RECEIVED
-    desk.get_by_text("Hội đồng đồng ý tất cả").click()
+    desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả").locator("label").click()
     press(desk, "Ghi kết quả")
     see(desk, "Đã ghi kết quả 5 dòng")
     press(desk, "Xét duyệt xong")
