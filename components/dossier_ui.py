@@ -252,6 +252,34 @@ def add_pasted(ds: Dataset, user: User, rec: pd.Series) -> None:
     flow.prompt()
 
 
+def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
+    """The list from an .xlsx file: one sheet, the paste's columns, a header row allowed."""
+    code, proposer = str(rec["dossier"]), str(rec["unit"])
+    flow = forms.Flow(f"hs_upload_{code}", tab="HoSoDanhSach", user=user)
+    flow.note()
+    st.caption("Tệp .xlsx một trang, các cột: " + " | ".join(D.PASTE_COLUMNS) + " (dòng tiêu đề được bỏ qua).")
+    with flow.form():
+        file = st.file_uploader("Tệp danh sách (.xlsx)", type=["xlsx"], key=f"hs_file_{code}")
+        submitted = flow.submit("Thêm từ tệp", icon=":material/upload_file:")
+    if submitted:
+        if file is None:
+            st.error("Chưa chọn tệp.", icon=":material/warning:")
+            return
+        rows, problems = D.parse_upload(ds, proposer, file.getvalue(), filename=file.name,
+                                        default_form=default_form(ds, proposer))
+        if problems:
+            st.error("Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). Sửa các lỗi sau trong tệp rồi tải lại:\n\n"
+                     + "\n".join(f"- {p}" for p in problems), icon=":material/warning:")
+            return
+        lines = W.dossier_lines(ds, code, voided=True)
+        start = int(lines["line"].max()) if len(lines) else 0
+        rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
+        warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
+        flow.save(rows, what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}", keep=True,
+                  similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
+    flow.prompt()
+
+
 def remove_one(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) -> None:
     code = str(rec["dossier"])
     if not len(lines):

@@ -394,3 +394,25 @@ def inbox(ds: Dataset, user: Any, as_of: date, statuses: Sequence[str] = ()) -> 
     parts = [counted_dossiers(mine, set(mine["unit"]), y, as_of) for y in years]
     out = pd.concat(parts) if parts else mine
     return out.sort_values("sent", kind="mergesort").reset_index(drop=True)
+
+
+def parse_upload(ds: Dataset, proposer: str, content: bytes, *, filename: str,
+                 default_form: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """An uploaded .xlsx list (one sheet, columns as ``PASTE_COLUMNS``), read with the upload
+    limits of ``sheets.upload``, then checked as a paste: all or nothing."""
+    from sheets.upload import read_sheet
+
+    grid, _, problems = read_sheet(content, "HoSoDanhSach", filename=filename)
+    errors = [f"{p.message} {p.fix}".strip() for p in problems if p.severity == "error"]
+    if errors:
+        return [], errors
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).replace("\t", " ").replace("\n", " ").strip()
+
+    text = "\n".join("\t".join(cell(v) for v in row) for row in grid if any(cell(v) for v in row))
+    return parse_paste(ds, proposer, text, default_form=default_form)

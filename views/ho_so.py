@@ -64,13 +64,17 @@ def render() -> None:
     if editable:
         if not len(lines):
             st.info("Thêm ít nhất một người hoặc tập thể vào danh sách rồi mới gửi được.")
-        one, paste, remove = forms.tabs("ho_so_lines", ["Thêm từng người", "Dán danh sách", "Bỏ dòng"])
+        one, paste, upload, remove = forms.tabs("ho_so_lines", ["Thêm từng người", "Dán danh sách", "Tải tệp lên",
+                                                                "Bỏ dòng"])
         with one:
             if forms.is_open(one):
                 U.add_one(ds, user, rec)
         with paste:
             if forms.is_open(paste):
                 U.add_pasted(ds, user, rec)
+        with upload:
+            if forms.is_open(upload):
+                U.add_uploaded(ds, user, rec)
         with remove:
             if forms.is_open(remove):
                 U.remove_one(ds, user, rec, lines)
