@@ -21,7 +21,10 @@ READ = [
 ]
 GROUPS = {
     auth.READ: READ,
-    auth.ENTRY: [st.Page("views/nhap_lieu.py", title="Nhập liệu", icon=":material/edit_note:", url_path="nhap-lieu")],
+    auth.ENTRY: [st.Page("views/nhap_lieu.py", title="Nhập liệu", icon=":material/edit_note:", url_path="nhap-lieu"),
+                 st.Page("views/ho_so.py", title="Hồ sơ khen thưởng", icon=":material/folder_special:",
+                         url_path="ho-so"),
+                 st.Page("views/xet_duyet.py", title="Xét duyệt", icon=":material/rule:", url_path="xet-duyet")],
     auth.SETTINGS: [st.Page("views/cai_dat.py", title="Cài đặt", icon=":material/settings:", url_path="cai-dat")],
     auth.DENIED: [st.Page("views/chua_cap_quyen.py", title="Chưa được cấp quyền", icon=":material/lock:",
                           url_path="chua-cap-quyen")],

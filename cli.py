@@ -128,6 +128,42 @@ def cmd_indicators(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pipeline(args: argparse.Namespace) -> int:
+    """The commendation workflow's figures (SPEC 7): dossiers by status, waiting, overdue,
+    returned, median processing days, nominees and the direct-worker share."""
+    from indicators.pipeline import pipeline
+
+    ds = _load_registry(args.source, args)
+    as_of = args.as_of or clock.today()
+    unit = None
+    if args.unit:
+        unit = args.unit.strip().upper()
+        if unit not in ds.tree:
+            raise ArgError(f"không có đơn vị «{args.unit}» trong DonVi")
+    res = pipeline(ds, args.year, as_of, unit)
+    if args.format == "json":
+        print(json.dumps(res, ensure_ascii=False))
+        return 0
+    scope = res["scope"]
+    print(f"Hồ sơ khen thưởng năm {res['year']} · tính đến {as_of:%d/%m/%Y} · phạm vi {ds.tree.name(scope)} ({scope})")
+    rows = [("Trạng thái", "Số hồ sơ")] + [(k, str(v)) for k, v in res["dossiers"].items()]
+    width = max(len(r[0]) for r in rows)
+    for name, n in rows:
+        print(f"  {name.ljust(width)}  {n}")
+    median = res["median_days"]
+    median_text = "—" if median is None else f"{median:g}".replace(".", ",")
+    print(f"Đang chờ xử lý: {res['waiting']} (quá hạn: {res['overdue']}) · đã từng bị trả lại: {res['returned']} · "
+          f"số ngày xử lý (trung vị): {median_text}")
+    nom = res["nominees"]
+    print(f"Người/tập thể được đề nghị: {nom['proposed']} (Đồng ý {nom['Đồng ý']}, Không đồng ý {nom['Không đồng ý']}, "
+          f"Trình cấp trên {nom['Trình cấp trên']}, chưa có kết quả {nom['blank']})")
+    share = res["direct_share"]
+    verdict = "—" if share["met"] is None else ("Đạt" if share["met"] else "Chưa đạt")
+    print(f"Tỉ lệ người lao động trực tiếp: {share['numerator']}/{share['denominator']} = {_fmt_pct(share['percent'])} "
+          f"(ngưỡng T3 {_fmt_pct(share['threshold'])}): {verdict}")
+    return 0
+
+
 def _period(text: str) -> str:
     from sheets import schema as S
     from sheets.text import fold
@@ -338,6 +374,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--unit", help="mã đơn vị: chỉ tính cho đơn vị đó và cấp dưới (mặc định toàn tỉnh)")
     s.add_argument("--format", choices=["json", "table"], default="table", help="json (SPEC 4.1) hoặc bảng")
     s.set_defaults(func=cmd_indicators)
+
+    s = sub.add_parser("pipeline", help="số liệu hồ sơ đề nghị khen thưởng (SPEC 7)")
+    s.add_argument("--source", required=True, help=SOURCE_HELP)
+    s.add_argument("--year", type=int, required=True, help="năm của thành tích trong hồ sơ (từ 2020 đến năm sau năm nay)")
+    s.add_argument("--as-of", type=_date, dest="as_of", help="tính đến ngày YYYY-MM-DD, mốc đếm ngày chờ (mặc định: hôm nay)")
+    s.add_argument("--unit", help="mã đơn vị: chỉ hồ sơ của đơn vị đó và cấp dưới (mặc định toàn tỉnh)")
+    s.add_argument("--format", choices=["json", "table"], default="table", help="json (SPEC 7) hoặc bảng")
+    s.set_defaults(func=cmd_pipeline)
 
     s = sub.add_parser("report", help="lập báo cáo 6 tháng hoặc năm (.docx, .xlsx)")
     s.add_argument("--source", required=True, help=SOURCE_HELP)

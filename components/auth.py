@@ -124,7 +124,7 @@ def page_groups(session: Session) -> tuple[str, ...]:
         return (DENIED,)
     if session.user.role == S.ROLE_ADMIN:
         return (READ, ENTRY, SETTINGS)
-    if session.user.role == S.ROLE_OFFICER:
+    if session.user.role in (S.ROLE_OFFICER, S.ROLE_DESK):  # the desk: data entry and both dossier pages
         return (READ, ENTRY)
     return (READ,)
 

@@ -40,6 +40,7 @@ DEMO_USERS: list[tuple[str, str, str, str]] = [
     ("canbo.gd@demo.tdkt.vn", "Lý Văn Giang", S.ROLE_OFFICER, "GD"),
     ("daotao@demo.tdkt.vn", "Hà Thị Đào", S.ROLE_TRAINER, "BK"),
     ("daotao.cd@demo.tdkt.vn", "Ma Văn Cường", S.ROLE_TRAINER, "CD"),
+    ("thidua@demo.tdkt.vn", "Lường Thị Thu", S.ROLE_DESK, "BK"),
 ]
 
 
@@ -1462,6 +1463,9 @@ def build_demo(store: Store, *, seed: int = 2020, today: date | None = None, sca
     b.bao_cao()
     b.app_versions()
     b.inject_problems()
+    from sheets import demo_dossiers  # dossiers, DangKy, MauIn (SPEC 7), on their own random streams
+
+    demo_dossiers.add(b)
     counts = b.write()
     return DemoInfo(
         seed=seed,

@@ -121,6 +121,29 @@ def remove_line(store: Store, actor: str, code: str, line: int, *, dataset: Data
     return append(store, "HoSoDanhSach", [row], actor, dataset=ds)
 
 
+def version_row(ds: Dataset, code: str, status: str, **fields: Any) -> dict[str, Any]:
+    """The next ``HoSo`` version of a step: the current record with ``status`` and the step's
+    fields. Dates default to today (``Ngày gửi`` on sending, ``Ngày tiếp nhận`` on receiving,
+    ``Ngày xét duyệt`` on review)."""
+    rec = dossier_record(ds, code)
+    if rec is None:
+        raise ValidationError(f"Không tìm thấy hồ sơ «{code}».")
+    row = record_row(S.HO_SO, rec)
+    row.update(fields)
+    row["status"] = status
+    row["void"] = False
+    today = clock.today()
+    if status == S.DOSSIER_SENT:
+        row["sent"] = fields.get("sent") or today
+    elif status == S.DOSSIER_RECEIVED:
+        row["received"] = fields.get("received") or today
+    elif status == S.DOSSIER_REVIEWED:
+        row["reviewed"] = fields.get("reviewed") or today
+    if status != S.DOSSIER_RETURNED and "return_reason" not in fields:
+        row["return_reason"] = rec["return_reason"] if status == S.DOSSIER_DRAFT else None
+    return row
+
+
 def step(
     store: Store, actor: str, code: str, status: str, *, dataset: Dataset | None = None,
     write_id: str | None = None, **fields: Any,
@@ -138,20 +161,7 @@ def step(
     if _landed(store, ds, code, wid):
         first: WriteResult | None = None
     else:
-        row = record_row(S.HO_SO, rec)
-        row.update(fields)
-        row["status"] = status
-        row["void"] = False
-        today = clock.today()
-        if status == S.DOSSIER_SENT:
-            row["sent"] = fields.get("sent") or today
-        elif status == S.DOSSIER_RECEIVED:
-            row["received"] = fields.get("received") or today
-        elif status == S.DOSSIER_REVIEWED:
-            row["reviewed"] = fields.get("reviewed") or today
-        if status != S.DOSSIER_RETURNED and "return_reason" not in fields:
-            row["return_reason"] = rec["return_reason"] if status == S.DOSSIER_DRAFT else None
-        first = append(store, "HoSo", [row], actor, dataset=ds, write_id=wid)
+        first = append(store, "HoSo", [version_row(ds, code, status, **fields)], actor, dataset=ds, write_id=wid)
     lines = awards = None
     if status == S.DOSSIER_RETURNED:
         ds = load(store)
@@ -246,3 +256,163 @@ def _append_awards(store: Store, actor: str, ds: Dataset, code: str, wid: str) -
 
 def check_actor(ds: Dataset, actor: str) -> None:
     actor_for(ds, actor)  # raises the "not registered" message
+
+
+# --- what the pages show (no Streamlit) -------------------------------------------------------
+PASTE_COLUMNS = ("Đối tượng", "Tên người hoặc tập thể", "Mã đơn vị", "Nhóm đối tượng", "Chức vụ", "Giới tính",
+                 "Hình thức đề nghị", "Thành tích")
+
+
+def _match(text: str, options: Sequence[str]) -> str | None:
+    from sheets.text import fold
+
+    f = fold(text)
+    for o in options:
+        if fold(o) == f:
+            return o
+    return None
+
+
+def parse_paste(ds: Dataset, proposer: str, text: str, *, default_form: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """Rows pasted from a spreadsheet (tab-separated, or ``;``), in the order of ``PASTE_COLUMNS``;
+    a header row is skipped. All or nothing: every problem is listed, and no row is returned
+    when there is one. Values are matched with or without diacritics."""
+    from sheets.text import fold
+
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    allowed = ds.tree.subtree(proposer)
+    lines = [ln for ln in text.replace("\r\n", "\n").split("\n") if ln.strip()]
+    for n, line in enumerate(lines, start=1):
+        cells = [c.strip() for c in (line.split("\t") if "\t" in line else line.split(";"))]
+        if n == 1 and fold(cells[0]) == fold(PASTE_COLUMNS[0]):
+            continue
+        cells += [""] * (len(PASTE_COLUMNS) - len(cells))
+        subject_t, name, unit_t, group_t, position, gender_t, form, achievement = cells[:8]
+        where = f"Dòng {n}"
+        subject = _match(subject_t, S.SUBJECTS)
+        if subject is None:
+            problems.append(f"{where}: «Đối tượng» phải là «Cá nhân» hoặc «Tập thể» (nhận «{subject_t}»).")
+        if not name:
+            problems.append(f"{where}: thiếu «Tên người hoặc tập thể».")
+        unit = (unit_t or proposer).strip().upper()
+        if unit not in allowed:
+            problems.append(f"{where}: đơn vị «{unit_t}» không thuộc {ds.tree.name(proposer)} "
+                            "(chỉ đề nghị cho đơn vị mình và các đơn vị trực thuộc).")
+        group = _match(group_t, S.GROUPS) if group_t else None
+        if group_t and group is None:
+            problems.append(f"{where}: «Nhóm đối tượng» không hợp lệ «{group_t}» (chọn: {', '.join(S.GROUPS)}).")
+        gender = _match(gender_t, S.GENDERS) if gender_t else None
+        if gender_t and gender is None:
+            problems.append(f"{where}: «Giới tính» phải là «Nam» hoặc «Nữ» (nhận «{gender_t}»).")
+        rows.append({"subject": subject, "name": name, "unit": unit, "group": group, "position": position or None,
+                     "gender": gender, "form": form or default_form, "achievement": achievement or None})
+    if not rows and not problems:
+        problems.append("Chưa có dòng nào: dán các dòng từ bảng tính (mỗi người hoặc tập thể một dòng).")
+    return ([] if problems else rows), problems
+
+
+def nominee_history(ds: Dataset, name: str, unit: str | None = None) -> pd.DataFrame:
+    """Earlier awards and exemplar entries of a name (compared without diacritics or case)."""
+    from sheets.text import fold
+
+    key = fold(name)
+    out = []
+    kt = ds.frames["KhenThuong"]
+    if len(kt) and key:
+        hit = kt[kt["name"].astype(str).map(fold) == key]
+        for _, r in hit.iterrows():
+            out.append({"Loại": "Khen thưởng", "Năm": r["year"], "Nội dung": r["form"],
+                        "Đơn vị": ds.tree.name(str(r["unit"])), "Số quyết định": r["decision_no"]})
+    dh = ds.frames["DienHinh"]
+    if len(dh) and key:
+        hit = dh[dh["name"].astype(str).map(fold) == key]
+        for _, r in hit.iterrows():
+            out.append({"Loại": "Điển hình", "Năm": r["year"], "Nội dung": r["kind"],
+                        "Đơn vị": ds.tree.name(str(r["unit"])), "Số quyết định": None})
+    frame = pd.DataFrame(out, columns=["Loại", "Năm", "Nội dung", "Đơn vị", "Số quyết định"])
+    if unit is not None and len(frame):
+        frame = frame.assign(_same=frame["Đơn vị"] == ds.tree.name(unit)).sort_values(
+            ["_same", "Năm"], ascending=[False, False]).drop(columns="_same")
+    return frame.reset_index(drop=True)
+
+
+def duplicate_warnings(ds: Dataset, code: str, rows: Sequence[Mapping[str, Any]] | None = None) -> list[str]:
+    """Before sending: a name twice in the list, a nominee already in another dossier of the
+    year, or already awarded the same form in the year."""
+    from sheets.text import fold
+
+    rec = dossier_record(ds, code)
+    if rec is None:
+        return []
+    year = int(rec["year"])
+    lines = dossier_lines(ds, code)
+    items = list(rows) if rows is not None else [dict(r) for _, r in lines.iterrows()]
+    out: list[str] = []
+    seen: dict[str, Any] = {}
+    for r in items:
+        key = fold(str(r.get("name") or ""))
+        if key in seen:
+            out.append(f"«{r['name']}» có hai lần trong danh sách (STT {seen[key]} và {r.get('line')}).")
+        seen.setdefault(key, r.get("line"))
+    hs = ds.frames["HoSo"]
+    others = set(hs.loc[(hs["year"] == year) & (hs["dossier"] != code) & (hs["status"] != S.DOSSIER_WITHDRAWN),
+                        "dossier"]) if len(hs) else set()
+    all_lines = ds.frames["HoSoDanhSach"]
+    if len(all_lines) and others:
+        other = all_lines[all_lines["dossier"].isin(others)]
+        by_name = {fold(str(n)): d for n, d in zip(other["name"], other["dossier"], strict=True)}
+        for r in items:
+            hit = by_name.get(fold(str(r.get("name") or "")))
+            if hit:
+                out.append(f"«{r['name']}» cũng có trong hồ sơ {hit} năm {year}.")
+    kt = ds.frames["KhenThuong"]
+    if len(kt):
+        same_year = kt[kt["year"] == year]
+        awarded = {(fold(str(n)), fold(str(f))) for n, f in zip(same_year["name"], same_year["form"], strict=True)}
+        for r in items:
+            if (fold(str(r.get("name") or "")), fold(str(r.get("form") or ""))) in awarded:
+                out.append(f"«{r['name']}» đã được khen «{r['form']}» năm {year}: có thể trùng khen thưởng.")
+    return out
+
+
+def inbox(ds: Dataset, user: Any, as_of: date, statuses: Sequence[str] = ()) -> pd.DataFrame:
+    """The dossiers this user receives, oldest sending first, with days waiting and overdue."""
+    from indicators.pipeline import counted_dossiers
+    from sheets.workflow import on_receiving_side
+
+    hs = ds.frames["HoSo"]
+    if not len(hs):
+        return hs.assign(days=[], overdue=[])
+    mine = hs[[on_receiving_side(ds.tree, user, str(u)) for u in hs["unit"]]]
+    mine = mine[mine["sent"].notna()]
+    if statuses:
+        mine = mine[mine["status"].isin(list(statuses))]
+    if not len(mine):
+        return mine.assign(days=[], overdue=[])
+    years = sorted(set(int(y) for y in mine["year"]))
+    parts = [counted_dossiers(mine, set(mine["unit"]), y, as_of) for y in years]
+    out = pd.concat(parts) if parts else mine
+    return out.sort_values("sent", kind="mergesort").reset_index(drop=True)
+
+
+def parse_upload(ds: Dataset, proposer: str, content: bytes, *, filename: str,
+                 default_form: str) -> tuple[list[dict[str, Any]], list[str]]:
+    """An uploaded .xlsx list (one sheet, columns as ``PASTE_COLUMNS``), read with the upload
+    limits of ``sheets.upload``, then checked as a paste: all or nothing."""
+    from sheets.upload import read_sheet
+
+    grid, _, problems = read_sheet(content, "HoSoDanhSach", filename=filename)
+    errors = [f"{p.message} {p.fix}".strip() for p in problems if p.severity == "error"]
+    if errors:
+        return [], errors
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return str(v).replace("\t", " ").replace("\n", " ").strip()
+
+    text = "\n".join("\t".join(cell(v) for v in row) for row in grid if any(cell(v) for v in row))
+    return parse_paste(ds, proposer, text, default_form=default_form)

@@ -452,3 +452,57 @@ def test_decision_retried_through_lost_answers_lands_once() -> None:
     assert after.frames["HoSo"].set_index("dossier").at[CODE, "status"] == S.DOSSIER_DECIDED
     t3b = compute(after, 2025, date(2025, 12, 31))["T3"]
     assert (t3b.numerator - t3.numerator, t3b.denominator - t3.denominator) == (1, 2)
+
+
+# --- a list by paste or by upload: all or nothing, every problem reported ------------------------
+def _xlsx(rows: list[list[Any]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for r in rows:
+        ws.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+HEADER = list(D.PASTE_COLUMNS)
+
+
+def test_upload_reads_the_list_and_matches_without_diacritics() -> None:
+    ds = load(MemoryStore(sheets()))
+    data = _xlsx([HEADER,
+                  ["ca nhan", "Nguyễn Văn An", "c1", "Cong nhan, lao dong truc tiep", "Công nhân", "nam", None, "Giỏi"],
+                  ["Tập thể", "Tổ sản xuất số 1", None, None, None, None, "Cờ thi đua của LĐLĐ tỉnh", None]])
+    rows, problems = D.parse_upload(ds, "H1", data, filename="ds.xlsx", default_form="Bằng khen của LĐLĐ tỉnh")
+    assert problems == []
+    assert [(r["subject"], r["unit"], r["group"], r["gender"], r["form"]) for r in rows] == [
+        (S.SUBJECT_PERSON, "C1", S.GROUP_WORKER, "Nam", "Bằng khen của LĐLĐ tỉnh"),
+        (S.SUBJECT_COLLECTIVE, "H1", None, None, "Cờ thi đua của LĐLĐ tỉnh"),
+    ]
+
+
+def test_upload_with_problems_gives_no_row_and_every_problem() -> None:
+    ds = load(MemoryStore(sheets()))
+    data = _xlsx([HEADER,
+                  ["Cá nhân", "Nguyễn Văn An", "C1", S.GROUP_WORKER],
+                  ["Nhóm", "Sai đối tượng"],
+                  ["Cá nhân", "", "C4"],  # no name, and C4 is not under H1
+                  ["Cá nhân", "Lê Văn Cường", "C6", "Công nhân", None, "Khác"]])
+    rows, problems = D.parse_upload(ds, "H1", data, filename="ds.xlsx", default_form="Giấy khen")
+    assert rows == []
+    text = "\n".join(problems)
+    assert len(problems) == 5, text
+    for where in ("Dòng 3", "Dòng 4", "Dòng 5"):
+        assert where in text
+    assert "«Nhóm»" in text and "C4" in text and "«Công nhân»" in text and "«Khác»" in text
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_in_vietnamese() -> None:
+    ds = load(MemoryStore(sheets()))
+    rows, problems = D.parse_upload(ds, "H1", b"not a zip", filename="ds.xlsx", default_form="Giấy khen")
+    assert rows == [] and len(problems) == 1
+    assert problems[0].startswith("Không đọc được tệp: tệp không phải sổ tính Excel (.xlsx)")

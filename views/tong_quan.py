@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import banner, cards, charts, data
+from components import banner, cards, charts, data, dossier_ui
 from indicators import dashboard as D
 from indicators import forecast as FC
 from indicators.core import NAMES, SHORT
@@ -32,6 +32,8 @@ def render() -> None:
 
     with banner.guard("danh sách cần đôn đốc"):
         cards.follow_up_panel(D.follow_ups(res))
+    with banner.guard("hồ sơ khen thưởng"):
+        dossier_ui.overview_panel(ds, f.year, f.as_of, f.scope)
 
     st.subheader("Biểu đồ theo chỉ tiêu")
     compare = data.get_comparison(f.year, f.as_of)

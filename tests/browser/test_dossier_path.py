@@ -1,0 +1,207 @@
+"""The whole commendation path (SPEC 7) in a real Chromium against a real server, two roles:
+a district officer creates and sends a dossier of 5 nominees; the province desk returns it with a
+reason; the officer reads it, fixes the list and sends again; the desk receives, records the
+council's results and the decision; the awards appear on Khen thưởng and T3 moves by exactly
+the approved nominees. The store is read back after each step. Screenshots (conftest's folder):
+ho-so-path-*.png, xet-duyet-path-*.png.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indicators.core import compute
+from sheets import schema as S
+from sheets.copy import copy_store
+from sheets.load import Dataset, load
+from sheets.sources import open_source
+from sheets.stores.sqlite import SqliteStore
+from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+OFFICER, DESK = "Triệu Thị Mai", "Lường Thị Thu"
+SUMMARY = "Đề nghị tặng Bằng khen của LĐLĐ tỉnh năm 2026 (trình duyệt)"
+AS_OF = date(2026, 11, 25)
+PASTE = "\n".join([
+    "Cá nhân\tNông Văn Bốn\t\tCông nhân, lao động trực tiếp\tCông nhân\tNam",
+    "Cá nhân\tHoàng Thị Năm\t\tCCVC không giữ chức vụ lãnh đạo, quản lý\tChuyên viên\tNữ",
+    "Cá nhân\tLục Văn Sáu\t\tLãnh đạo, quản lý\tPhó Chủ tịch\tNam",
+    "Cá nhân\tMa Thị Bảy\t\tCong nhan, lao dong truc tiep\tCông nhân\tNữ",
+    "Tập thể\tBan Nữ công LĐLĐ huyện Ba Bể\t\t\t\t",
+])
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    path = tmp_path_factory.mktemp("dossier") / "tdkt.sqlite"
+    copy_store(open_source("demo"), SqliteStore(path))
+    proc, url = start_server(env_extra={"TDKT_SOURCE": f"sqlite:{path}", "TDKT_ALLOW_ACT_AS": "1"})
+    try:
+        yield url, path
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def act_as(page: Any, url: str, name: str) -> None:
+    page.goto(url)
+    wait_for_app(page, 60000)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    combo = sidebar.get_by_role("combobox", name="Đóng vai")
+    combo.click()
+    combo.fill(name)
+    page.get_by_role("option", name=re.compile(name)).first.click()
+    wait_for_app(page, 60000)
+
+
+def go(page: Any, link: str, heading: str) -> None:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    more = sidebar.get_by_text(re.compile(r"View \d+ more"))
+    if more.count() and more.first.is_visible():
+        more.first.click()
+        page.wait_for_timeout(300)
+    sidebar.locator("[data-testid=stSidebarNav] a").filter(has_text=re.compile(link + r"\s*$")).first.click()
+    wait_for_app(page, 60000)
+    page.get_by_role("heading", name=heading).first.wait_for(timeout=60000)
+
+
+def pick(page: Any, label: str, text: str) -> None:
+    combo = page.get_by_role("combobox", name=label, exact=True)
+    combo.click()
+    combo.fill(text)
+    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
+    wait_for_app(page, 60000)
+
+
+def press(page: Any, name: str) -> None:
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_for_app(page, 60000)
+
+
+def see(page: Any, text: str) -> None:
+    try:
+        page.get_by_text(text).first.wait_for(timeout=60000)
+    except Exception:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "dossier-path-failure.png"), full_page=True)
+        raise
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1400, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(800)
+        height = page.evaluate(
+            "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], [data-testid=stAppViewContainer]')]"
+            ".map(e => e.scrollHeight), document.body.scrollHeight)")
+        page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1400, "height": 900})
+
+
+def status(path: Path, code: str) -> str:
+    return str(load(SqliteStore(path)).frames["HoSo"].set_index("dossier").at[code, "status"])
+
+
+def lines(ds: Dataset, code: str) -> Any:
+    from sheets.workflow import dossier_lines
+
+    return dossier_lines(ds, code)
+
+
+def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any) -> None:
+    url, path = prepared
+    before = compute(load(SqliteStore(path)), 2026, AS_OF)["T3"]
+
+    officer = new_page(width=1400, height=900)
+    act_as(officer, url, OFFICER)
+    go(officer, "Hồ sơ khen thưởng", "Hồ sơ khen thưởng")
+    officer.get_by_text("Tạo hồ sơ mới").first.click()
+    officer.get_by_label("Trích yếu *").fill(SUMMARY)
+    press(officer, "Tạo hồ sơ")
+    see(officer, "Đã tạo hồ sơ")
+    hs = load(SqliteStore(path)).frames["HoSo"]
+    code = str(hs.loc[hs["summary"] == SUMMARY, "dossier"].iloc[0])
+    officer.get_by_role("tab", name="Dán danh sách").click()
+    wait_for_app(officer, 60000)
+    officer.get_by_label("Danh sách dán vào").fill(PASTE)
+    press(officer, "Thêm cả danh sách")
+    see(officer, f"Đã thêm 5 dòng vào {code}")
+    assert len(lines(load(SqliteStore(path)), code)) == 5
+    press(officer, "Gửi hồ sơ")
+    see(officer, f"Đã gửi hồ sơ {code}")
+    assert status(path, code) == S.DOSSIER_SENT
+
+    desk = new_page(width=1400, height=900)
+    act_as(desk, url, DESK)
+    go(desk, "Xét duyệt", "Xét duyệt hồ sơ khen thưởng")
+    pick(desk, "Hồ sơ", code)
+    desk.get_by_text("Trả lại hồ sơ").first.click()
+    desk.get_by_label("Lý do trả lại *").fill("Thiếu tóm tắt thành tích của cá nhân")
+    desk.locator('[data-testid="stForm"]').get_by_role("button", name="Trả lại hồ sơ").click()
+    wait_for_app(desk, 60000)
+    see(desk, f"Đã trả lại hồ sơ {code}")
+    assert status(path, code) == S.DOSSIER_RETURNED
+
+    go(officer, "Hồ sơ khen thưởng", "Hồ sơ khen thưởng")
+    pick(officer, "Hồ sơ", code)
+    see(officer, "Thiếu tóm tắt thành tích của cá nhân")
+    officer.get_by_role("tab", name="Bỏ dòng").click()
+    wait_for_app(officer, 60000)
+    pick(officer, "Bỏ khỏi danh sách", "Lục Văn Sáu")
+    press(officer, "Bỏ dòng này")
+    see(officer, "Đã bỏ «Lục Văn Sáu»")
+    officer.get_by_role("tab", name="Thêm từng người").click()
+    wait_for_app(officer, 60000)
+    officer.get_by_label("Tên người hoặc tập thể *").fill("Lục Văn Sáu")
+    pick(officer, "Nhóm đối tượng", "Lãnh đạo, quản lý")
+    officer.get_by_label("Thành tích").fill("Tóm tắt: chỉ đạo 3 mô hình điểm, có xác nhận")
+    press(officer, "Thêm vào danh sách")
+    see(officer, "Đã thêm «Lục Văn Sáu»")
+    press(officer, "Gửi lại hồ sơ")
+    see(officer, f"Đã gửi hồ sơ {code}")
+    assert status(path, code) == S.DOSSIER_SENT
+    shot(officer, "ho-so-path")
+
+    go(desk, "Xét duyệt", "Xét duyệt hồ sơ khen thưởng")
+    pick(desk, "Hồ sơ", code)
+    press(desk, "Tiếp nhận hồ sơ")
+    see(desk, f"Đã tiếp nhận hồ sơ {code}")
+    assert status(path, code) == S.DOSSIER_RECEIVED
+    desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả").locator("label").click()
+    press(desk, "Ghi kết quả")
+    see(desk, "Đã ghi kết quả 5 dòng")
+    press(desk, "Xét duyệt xong")
+    see(desk, f"Đã xét duyệt hồ sơ {code}")
+    desk.get_by_label("Số quyết định *").fill("456/QĐ-LĐLĐ")
+    desk.get_by_label("Người ký").fill("Chủ tịch Hoàng Văn Minh")
+    press(desk, "Ghi quyết định")
+    see(desk, "5 khen thưởng đã vào trang Khen thưởng")
+    shot(desk, "xet-duyet-path")
+
+    ds = load(SqliteStore(path))
+    assert ds.frames["HoSo"].set_index("dossier").at[code, "status"] == S.DOSSIER_DECIDED
+    kt = ds.frames["KhenThuong"]
+    assert len(kt[kt["dossier"] == code]) == 5
+    after = compute(ds, 2026, AS_OF)["T3"]
+    # Cá nhân approved: Bốn, Năm, Bảy (in T3's two groups) and Sáu (manager); the collective not in T3
+    assert (after.numerator - before.numerator, after.denominator - before.denominator) == (3, 4)
+
+    go(desk, "Khen thưởng", "Khen thưởng")
+    desk.get_by_label("Tìm kiếm").fill("456/QĐ-LĐLĐ")
+    desk.get_by_label("Tìm kiếm").press("Enter")
+    wait_for_app(desk, 60000)
+    see(desk, "5/")
