@@ -30,6 +30,8 @@ skipped, the others are written, and the result says how many rows were added.
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -111,6 +113,22 @@ class Versioned(Protocol):
         """A change token per name: equal tokens mean the same cells. ``ABSENT`` for a
         spreadsheet that is not there; None when the store cannot tell now (read everything)."""
         ...
+
+
+READ_LOG_ENV = "TDKT_READ_LOG"
+
+
+def log_reads(kind: str, names: Sequence[str]) -> None:
+    """With ``TDKT_READ_LOG=FILE`` set, append one line per spreadsheet read (process id, store
+    kind, name, Unix time): how tests see, across processes, that unchanged data is not read
+    again, and when a server read a change."""
+    path = os.environ.get(READ_LOG_ENV)
+    if not path or not names:
+        return
+    now = time.time()
+    lines = "".join(f"{os.getpid()}\t{kind}\t{n}\t{now:.3f}\n" for n in names)
+    with open(path, "a", encoding="utf-8") as f:  # one write per call: lines of two processes never mix
+        f.write(lines)
 
 
 def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
