@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -141,6 +141,33 @@ def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
     except Exception:  # change detection is an optimisation: never let it break a read
         return None
     return None if out is None else {n: str(out.get(n, ABSENT)) for n in names}
+
+
+VersionLookup = Callable[[Sequence[str]], "dict[str, str] | None"]
+
+
+def version_lookup(store: Store) -> VersionLookup:
+    """A way to ask change tokens for any names, as of now: one ``version_snapshot`` where the
+    store has it (Google Sheets: one ``files.list`` answers every later question of the same
+    reload), else ``versions_of`` per question (SQLite, PostgreSQL: one small query each)."""
+    snap = getattr(store, "version_snapshot", None)
+    if snap is None:
+        return lambda names: versions_of(store, names)
+    try:
+        tokens = snap()
+    except Exception:
+        tokens = None
+    if tokens is None:
+        return lambda names: None
+
+    def lookup(names: Sequence[str]) -> dict[str, str] | None:
+        try:
+            out = tokens(list(names))
+        except Exception:
+            return None
+        return {n: str(out.get(n, ABSENT)) for n in names}
+
+    return lookup
 
 
 def header_positions(header: Sequence[Cell]) -> dict[str, int]:
