@@ -231,10 +231,15 @@ def app_save(sqlite_path: Path, scale: float, *, runs: int, timeout: float = 900
     at.run()
 
     def t1b() -> str:
-        for m in at.metric:
-            if str(m.label).startswith("T1B"):
-                return str(m.value)
-        raise RuntimeError("no T1B card on Tổng quan: " + repr([m.label for m in at.metric]))
+        """The T1B card's "numerator/denominator" line (its percent may round to the same)."""
+        import re
+
+        labels = [str(m.label) for m in at.metric]
+        figures = [str(m.value) for m in at.markdown if re.fullmatch(r"\*\*[\d.]+/[\d.]+\*\*.*ngưỡng.*", str(m.value))]
+        at_card = next((i for i, label in enumerate(labels) if label.startswith("T1B")), None)
+        if at_card is None or len(figures) != len(labels):
+            raise RuntimeError(f"no T1B card on Tổng quan: {labels}, {figures}")
+        return figures[at_card].split("**")[1]
 
     samples: dict[str, list[float]] = {"full": [], "incremental": []}
     try:
