@@ -307,11 +307,13 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
 
 def _scale_block(results: dict[str, Any], table: Any) -> str:
     from benchmarks import report as R
+    from benchmarks import scale as SC
 
     lines = R.machine_lines(results["machine"], results.get("end_load_average"))
-    return "\n".join([table.markdown(), "", "Measured in a run of this section alone (`python -m benchmarks.run "
-                      "--only scale --docs`), not with the tables above:", "", *lines,
-                      f"- Section run: {R.s(results.get('elapsed', float('nan')))}", ""])
+    runs = results.get("merged_from") or []
+    return "\n".join([table.markdown(), "", "Measured in runs of this section alone (`python -m benchmarks.run "
+                      "--only scale`), not with the tables above" + (f" ({', '.join(runs)})" if runs else "") + ":",
+                      "", *lines, f"- Section run: {R.s(results.get('elapsed', float('nan')))}", "", SC.notes(), ""])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -305,6 +305,14 @@ def table(rows: list[dict[str, Any]], missing: list[str]) -> Any:
     return t
 
 
+NOTES_FILE = Path(__file__).with_name("SCALE_NOTES.md")
+
+
+def notes() -> str:
+    """The findings under the scale table (benchmarks/SCALE_NOTES.md), if written."""
+    return NOTES_FILE.read_text(encoding="utf-8").strip() if NOTES_FILE.exists() else ""
+
+
 def splice(docs: str, block: str) -> str:
     """``docs`` with the scale block replaced (or inserted before the findings)."""
     block = f"{MARK_BEGIN}\n{block.strip()}\n{MARK_END}"
