@@ -55,6 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--docs", action="store_true", help="write docs/benchmarks.md even for a partial run")
     p.add_argument("--no-docs", action="store_true", help="never write docs/benchmarks.md")
     p.add_argument("--render", type=Path, help="write the docs from a saved results file, measuring nothing")
+    p.add_argument("--merge", type=Path, nargs="+",
+                   help="render the docs' scale block from several saved runs of the scale section "
+                        "(a figure at a scale measured in more than one: the later file wins)")
     p.add_argument("--with", dest="with_", type=Path,
                    help="an earlier results file whose sections fill those this run does not measure")
     p.add_argument("--before", type=Path, action="append", default=[],
@@ -313,11 +316,38 @@ def _scale_block(results: dict[str, Any], table: Any) -> str:
     runs = results.get("merged_from") or []
     return "\n".join([table.markdown(), "", "Measured in runs of this section alone (`python -m benchmarks.run "
                       "--only scale`), not with the tables above" + (f" ({', '.join(runs)})" if runs else "") + ":",
-                      "", *lines, f"- Section run: {R.s(results.get('elapsed', float('nan')))}", "", SC.notes(), ""])
+                      "", *lines, *([] if runs else [f"- Section run: {R.s(results.get('elapsed', float('nan')))}"]), "",
+                      SC.notes(), ""])
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.merge:
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.merge]
+        rows: dict[tuple[str, float], Any] = {}
+        for r in runs:
+            for row in r.get("scale", []):
+                rows[(row["figure"], float(row["scale"]))] = row
+        order = ["cold load", "reload after one write, through", "requests", "load from PostgreSQL",
+                 "reload after one write, PostgreSQL", "a save"]
+
+        def place(row: dict[str, Any]) -> tuple[int, float]:
+            at = next((i for i, o in enumerate(order) if str(row["figure"]).startswith(o)), len(order))
+            return at, float(row["scale"])
+
+        wanted = [("cold load through the fake, 150 ms a request", 1.0), ("cold load through the fake, 150 ms a request", 10.0),
+                  ("reload after one write, through the fake", 10.0), ("reload after one write, through the fake", 30.0),
+                  ("requests for a refresh with nothing changed", 1.0),
+                  ("load from PostgreSQL, cold, a new process (full: the same from SQLite)", 100.0),
+                  ("reload after one write, PostgreSQL", 100.0),
+                  ("a save in the app until the figure changes (AppTest)", 10.0)]
+        missing = [f"{f} ×{x:g}" for f, x in wanted if (f, x) not in rows]
+        merged = {**runs[0], "sections": ["scale"], "scale": sorted(rows.values(), key=place), "scale_missing": missing,
+                  "merged_from": [p.name for p in args.merge],
+                  "elapsed": sum(float(r.get("elapsed", 0.0)) for r in runs),
+                  "end_load_average": runs[-1].get("end_load_average")}
+        print(render(merged, write_docs=not args.no_docs))
+        return 0
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
         print(render(results, write_docs=not args.no_docs))
