@@ -184,8 +184,9 @@ class Wire(BaseAdapter):
                 with self._lock:
                     if method == "GET" and resp.status_code == 200:
                         self._memo[memo_key] = (resp.status_code, resp.content)
-                    elif method != "GET":
-                        for k in [k for k in self._memo if _spreadsheet_of(urlsplit(k[1]).path) == key]:
+                    elif method != "GET":  # a write: its spreadsheet's answers, and Drive's listing, change
+                        for k in [k for k in self._memo if _spreadsheet_of(urlsplit(k[1]).path) == key
+                                  or "/drive/" in urlsplit(k[1]).path]:
                             del self._memo[k]
         else:
             resp = requests.Response()

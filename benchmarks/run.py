@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.province import BENCH_DIR, REPO, TODAY
 
-SECTIONS = ("load", "write", "rerun", "indicators", "reports")
+SECTIONS = ("load", "write", "rerun", "indicators", "reports", "scale")
 DOCS = REPO / "docs" / "benchmarks.md"
 NOTES = Path(__file__).with_name("NOTES.md")
 
@@ -43,6 +43,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--load-scales", type=_scales, default=[1.0, 10.0, 30.0])
     p.add_argument("--rerun-scales", type=_scales, default=[1.0, 10.0])
     p.add_argument("--compute-scales", type=_scales, default=[1.0, 10.0, 100.0])
+    p.add_argument("--scale-scales", type=_scales, default=[1.0, 10.0, 30.0],
+                   help="scales of the 'scale' section through the fake (cold load at ×1 and ×10 only)")
+    p.add_argument("--scale-runs", type=int, default=3, help="runs of each figure of the 'scale' section")
+    p.add_argument("--pg-scale", type=float, default=100.0, help="scale of the PostgreSQL figures (0: skip)")
+    p.add_argument("--save-scale", type=float, default=10.0, help="scale of the AppTest save figure (0: skip)")
     p.add_argument("--latency", type=float, default=0.15, help="seconds a request (default 0.15)")
     p.add_argument("--naive-runs", type=int, default=None, help="runs of the naive peer (default 5 at ×1, else 3)")
     p.add_argument("--quick", action="store_true", help="one run of everything, ×1 only (a smoke run)")
@@ -50,6 +55,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--docs", action="store_true", help="write docs/benchmarks.md even for a partial run")
     p.add_argument("--no-docs", action="store_true", help="never write docs/benchmarks.md")
     p.add_argument("--render", type=Path, help="write the docs from a saved results file, measuring nothing")
+    p.add_argument("--merge", type=Path, nargs="+",
+                   help="render the docs' scale block from several saved runs of the scale section "
+                        "(a figure at a scale measured in more than one: the later file wins)")
     p.add_argument("--with", dest="with_", type=Path,
                    help="an earlier results file whose sections fill those this run does not measure")
     p.add_argument("--before", type=Path, action="append", default=[],
@@ -155,8 +163,63 @@ def _reports_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
     log("  " + RP.verdict(results["reports"]))
 
 
+def _scale_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    """Issue 17: incremental reload against today's full reload, each figure in the same run.
+    Rows are saved as they come, so a slow part that fails keeps the figures before it."""
+    from benchmarks import scale as SC
+    from benchmarks.province import demo_sqlite, fake_province
+
+    rows: list[dict[str, Any]] = []
+    results["scale"] = rows
+    missing: list[str] = []
+    results["scale_missing"] = missing
+    runs = 1 if args.quick else args.scale_runs
+
+    def fake(scales: list[float]) -> None:
+        for scale in scales:
+            log(f"scale ×{scale:g}: the demo province in the Sheets fake")
+            fp = fake_province(scale)
+            got = SC.fake_figures(fp, latency=args.latency, runs=runs, cold=scale <= 10)
+            rows.extend(got)
+            for r in got:
+                log(f"  {r['figure']}: full {r['full']:.3f}, incremental {r['incremental']:.3f} ({r['note']})")
+            _checkpoint(results)
+            del fp
+            gc.collect()
+
+    fake([x for x in args.scale_scales if x <= 10])
+    for what, scale, fn in (("save", args.save_scale, SC.app_save), ("postgresql", args.pg_scale, None)):
+        if not scale:
+            missing.append(f"{what}: skipped (scale 0)")
+            continue
+        log(f"scale: {what} ×{scale:g}")
+        try:
+            if fn is not None:
+                got = fn(demo_sqlite(scale), scale, runs=runs)
+            else:
+                got = SC.postgres_figures(demo_sqlite(scale), scale, runs=runs, log=log)
+        except Exception as exc:
+            log(f"  {what} failed: {type(exc).__name__}: {exc}")
+            missing.append(f"{what} ×{scale:g}: failed ({type(exc).__name__}: {exc})")
+            continue
+        rows.extend(got)
+        for r in got:
+            log(f"  {r['figure']}: full {r['full']:.3f}, incremental {r['incremental']:.3f} ({r['note']})")
+        _checkpoint(results)
+    fake([x for x in args.scale_scales if x > 10])
+
+
+_SAVED: list[Path] = []  # where measure_all saves this run's figures
+
+
+def _checkpoint(results: dict[str, Any]) -> None:
+    """Save the figures so far (a long section interrupted keeps what it measured)."""
+    if _SAVED:
+        _save(results, _SAVED[0])
+
+
 MEASURE = {"load": _load_section, "write": _write_section, "rerun": _rerun_section,
-           "indicators": _indicators_section, "reports": _reports_section}
+           "indicators": _indicators_section, "reports": _reports_section, "scale": _scale_section}
 
 
 def _save(results: dict[str, Any], path: Path) -> None:
@@ -175,6 +238,7 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine(), "sections": list(sections), "latency": args.latency,
                                "today": TODAY.isoformat(), "failed": {}}
     started = time.perf_counter()
+    _SAVED[:] = [saved]
     for name in sections:
         try:
             MEASURE[name](args, results)
@@ -182,7 +246,8 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
             log(f"section {name} failed: {type(exc).__name__}: {exc}")
             results["failed"][name] = f"{type(exc).__name__}: {exc}"
             for key in {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
-                        "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",)}[name]:
+                        "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",),
+                        "scale": ()}[name]:
                 results.pop(key, None)
         results["elapsed"] = time.perf_counter() - started
         _save(results, saved)
@@ -193,7 +258,8 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
 def _take_sections(results: dict[str, Any], earlier: dict[str, Any], name: str) -> None:
     """Fill the sections this run did not measure from an earlier results file."""
     keys = {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
-            "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",)}
+            "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",),
+            "scale": ("scale", "scale_missing")}
     taken = []
     for section, fields in keys.items():
         if any(f in results for f in fields) or not any(f in earlier for f in fields):
@@ -233,6 +299,16 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
         tables.append(R.rerun_table(reruns, reruns_before, before_label))
     if computes:
         tables.append(R.compute_table(computes, computes_before, before_label))
+    if "scale" in results:
+        from benchmarks import scale as SC
+
+        scale_table = SC.table(results["scale"], results.get("scale_missing", []))
+        if results.get("sections") == ["scale"]:  # a run of this section alone: splice it into the docs
+            text = scale_table.text()
+            if write_docs:
+                R.write(DOCS, SC.splice(DOCS.read_text(encoding="utf-8"), _scale_block(results, scale_table)))
+            return text
+        tables.append(scale_table)
     targets = R.targets_table(loads, reruns, computes, sub, viewers)
     if "reports" in results:
         from benchmarks import reports as RP
@@ -248,8 +324,46 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
     return text
 
 
+def _scale_block(results: dict[str, Any], table: Any) -> str:
+    from benchmarks import report as R
+    from benchmarks import scale as SC
+
+    lines = R.machine_lines(results["machine"], results.get("end_load_average"))
+    runs = results.get("merged_from") or []
+    return "\n".join([table.markdown(), "", "Measured in runs of this section alone (`python -m benchmarks.run "
+                      "--only scale`), not with the tables above" + (f" ({', '.join(runs)})" if runs else "") + ":",
+                      "", *lines, *([] if runs else [f"- Section run: {R.s(results.get('elapsed', float('nan')))}"]), "",
+                      SC.notes(), ""])
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.merge:
+        runs = [json.loads(p.read_text(encoding="utf-8")) for p in args.merge]
+        rows: dict[tuple[str, float], Any] = {}
+        for r in runs:
+            for row in r.get("scale", []):
+                rows[(row["figure"], float(row["scale"]))] = row
+        order = ["cold load", "reload after one write, through", "requests", "load from PostgreSQL",
+                 "reload after one write, PostgreSQL", "a save"]
+
+        def place(row: dict[str, Any]) -> tuple[int, float]:
+            at = next((i for i, o in enumerate(order) if str(row["figure"]).startswith(o)), len(order))
+            return at, float(row["scale"])
+
+        wanted = [("cold load through the fake, 150 ms a request", 1.0), ("cold load through the fake, 150 ms a request", 10.0),
+                  ("reload after one write, through the fake", 10.0), ("reload after one write, through the fake", 30.0),
+                  ("requests for a refresh with nothing changed", 1.0),
+                  ("load from PostgreSQL, cold, a new process (full: the same from SQLite)", 100.0),
+                  ("reload after one write, PostgreSQL", 100.0),
+                  ("a save in the app until the figure changes (AppTest)", 10.0)]
+        missing = [f"{f} ×{x:g}" for f, x in wanted if (f, x) not in rows]
+        merged = {**runs[0], "sections": ["scale"], "scale": sorted(rows.values(), key=place), "scale_missing": missing,
+                  "merged_from": [p.name for p in args.merge],
+                  "elapsed": sum(float(r.get("elapsed", 0.0)) for r in runs),
+                  "end_load_average": runs[-1].get("end_load_average")}
+        print(render(merged, write_docs=not args.no_docs))
+        return 0
     if args.render:
         results = json.loads(args.render.read_text(encoding="utf-8"))
         print(render(results, write_docs=not args.no_docs))

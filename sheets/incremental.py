@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sheets.gcpause import gc_paused
 from sheets.load import Dataset, SheetParse, _load, parse_sheet
-from sheets.stores.base import ABSENT, Store, versions_of
+from sheets.stores.base import ABSENT, Store, VersionLookup, version_lookup
 
 
 @dataclass
@@ -39,7 +39,8 @@ class Loader:
         self._lock = threading.Lock()
         self.stats = ReloadStats()
         self.tokens: dict[str, str] | None = None  # the tokens the last load was built from
-        self._pending: dict[str, str] | None = None  # tokens asked by ``changed``, used by the next load
+        # tokens asked by ``changed`` and the lookup they came from, used by the next load
+        self._pending: tuple[VersionLookup, dict[str, str]] | None = None
 
     def load(self) -> Dataset:
         with self._lock, gc_paused():
@@ -48,9 +49,13 @@ class Loader:
     def _reload(self) -> Dataset:
         stats = ReloadStats()
         registry = self.store.registry
-        tokens, self._pending = self._pending, None
-        if tokens is None:
-            tokens = versions_of(self.store, [registry, *self._linked])
+        pending, self._pending = self._pending, None
+        tokens: dict[str, str] | None
+        if pending is None:
+            lookup = version_lookup(self.store)
+            tokens = lookup([registry, *self._linked])
+        else:
+            lookup, tokens = pending
         stats.asked = 0 if tokens is None else len(tokens)
         used: dict[str, str | None] = {}
 
@@ -58,8 +63,8 @@ class Loader:
             nonlocal tokens
             if tokens is not None:
                 missing = [n for n in names if n not in tokens]
-                if missing:  # newly linked spreadsheets: one more token call
-                    more = versions_of(self.store, missing)
+                if missing:  # newly linked spreadsheets (Google Sheets: from the same files.list)
+                    more = lookup(missing)
                     if more is None:
                         tokens = None
                     else:
@@ -117,10 +122,11 @@ class Loader:
         change costs this call plus the reads of what changed, and nothing more."""
         with self._lock:
             names = [self.store.registry, *self._linked]
-            tokens = versions_of(self.store, names)
+            lookup = version_lookup(self.store)
+            tokens = lookup(names)
             if tokens is None or self.tokens is None:
                 return None
-            self._pending = tokens
+            self._pending = (lookup, tokens)
             return any(self.tokens.get(n) != t for n, t in tokens.items())
 
 

@@ -89,3 +89,26 @@ def test_indicators_and_reruns_run_and_report(tiny_sqlite: Path, tiny: FakeProvi
                "rerun": [rr.as_json()], "indicators": [c.as_json()]}
     text = bench_run.render(results, write_docs=False)
     assert "Targets" in text and "one submission: one append plus at most one check" in text
+
+
+def test_scale_figures_count_one_listing_and_the_one_spreadsheet_written(tiny: FakeProvince) -> None:
+    from benchmarks import scale as SC
+
+    rows = {r["figure"]: r for r in SC.fake_figures(tiny, latency=0.0, runs=1, cold=True)}
+    cold = rows["cold load through the fake, 150 ms a request"]
+    assert cold["note"].startswith("requests 12 / 13,")  # one files.list more than a full load
+    after = rows["reload after one write, through the fake"]
+    assert after["note"] == "requests 12 / 2; same figures as a full load: yes"
+    unchanged = rows["requests for a refresh with nothing changed"]
+    assert (unchanged["full"], unchanged["incremental"]) == (12, 1)
+
+
+def test_the_scale_block_replaces_only_itself_in_the_docs() -> None:
+    from benchmarks import scale as SC
+
+    docs = "# Benchmarks\n\n## Results\n\nold tables\n\n## Runs behind these tables\n\nnotes\n"
+    once = SC.splice(docs, "### Scale\n\nfirst")
+    assert once.index("first") < once.index("## Runs behind") and "old tables" in once
+    twice = SC.splice(once, "### Scale\n\nsecond")
+    assert "second" in twice and "first" not in twice and twice.count(SC.MARK_BEGIN) == 1
+    assert twice.replace("second", "first") == once

@@ -112,8 +112,17 @@ def test_request_counts_over_the_fake() -> None:
     src = MemoryStore(F.province())
     gs, fake = gsheets_for(src)
     copy_store(src, gs)
+    gs.invalidate(None)
+    fake.reset_counts()
+    load(gs)
+    full = fake.requests_total
+    gs.invalidate(None)
+    fake.reset_counts()
     loader = Loader(gs)
     loader.load()
+    # a cold incremental load: a full load's reads and ONE files.list (the registry's newly
+    # linked spreadsheets take their tokens from the same listing)
+    assert fake.counts["drive.list"] == 1 and fake.requests_total == full + 1, fake.counts
     fake.reset_counts()
     assert loader.changed() is False
     loader.load()

@@ -30,7 +30,9 @@ skipped, the others are written, and the result says how many rows were added.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol, runtime_checkable
@@ -113,6 +115,22 @@ class Versioned(Protocol):
         ...
 
 
+READ_LOG_ENV = "TDKT_READ_LOG"
+
+
+def log_reads(kind: str, names: Sequence[str]) -> None:
+    """With ``TDKT_READ_LOG=FILE`` set, append one line per spreadsheet read (process id, store
+    kind, name, Unix time): how tests see, across processes, that unchanged data is not read
+    again, and when a server read a change."""
+    path = os.environ.get(READ_LOG_ENV)
+    if not path or not names:
+        return
+    now = time.time()
+    lines = "".join(f"{os.getpid()}\t{kind}\t{n}\t{now:.3f}\n" for n in names)
+    with open(path, "a", encoding="utf-8") as f:  # one write per call: lines of two processes never mix
+        f.write(lines)
+
+
 def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
     """``store.versions(names)`` where the store has it, else None (no change detection)."""
     fn = getattr(store, "versions", None)
@@ -123,6 +141,33 @@ def versions_of(store: Store, names: Sequence[str]) -> dict[str, str] | None:
     except Exception:  # change detection is an optimisation: never let it break a read
         return None
     return None if out is None else {n: str(out.get(n, ABSENT)) for n in names}
+
+
+VersionLookup = Callable[[Sequence[str]], "dict[str, str] | None"]
+
+
+def version_lookup(store: Store) -> VersionLookup:
+    """A way to ask change tokens for any names, as of now: one ``version_snapshot`` where the
+    store has it (Google Sheets: one ``files.list`` answers every later question of the same
+    reload), else ``versions_of`` per question (SQLite, PostgreSQL: one small query each)."""
+    snap = getattr(store, "version_snapshot", None)
+    if snap is None:
+        return lambda names: versions_of(store, names)
+    try:
+        tokens = snap()
+    except Exception:
+        tokens = None
+    if tokens is None:
+        return lambda names: None
+
+    def lookup(names: Sequence[str]) -> dict[str, str] | None:
+        try:
+            out = tokens(list(names))
+        except Exception:
+            return None
+        return {n: str(out.get(n, ABSENT)) for n in names}
+
+    return lookup
 
 
 def header_positions(header: Sequence[Cell]) -> dict[str, int]:

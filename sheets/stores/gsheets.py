@@ -634,23 +634,34 @@ class GSheetsStore:
         """Each spreadsheet's Drive ``modifiedTime`` from one ``files.list`` (``ABSENT`` when it
         is not shared with us or gone). A spreadsheet whose time moved since our last look
         has its cached read dropped, so the read that follows gets the new cells."""
+        snapshot = self.version_snapshot()
+        return None if snapshot is None else snapshot(names)
+
+    def version_snapshot(self) -> Callable[[Sequence[str]], dict[str, str]] | None:
+        """One ``files.list`` now, answering ``versions`` for any names later without another
+        request (a loader asks once per reload, then again for spreadsheets the registry
+        newly links: those tokens still predate their reads). None when Drive cannot tell."""
         try:
             listing = self._list_files()
         except Exception:
             return None  # cannot tell now: the loader reads as before (through the cache)
-        out: dict[str, str] = {}
-        moved: list[str] = []
-        with self._lock:
-            for n in names:
-                k = spreadsheet_key(n)
-                token = listing.get(k, ABSENT) if k else ABSENT
-                out[n] = token
-                if k and self._mtimes.get(k) != token:
-                    self._mtimes[k] = token
-                    moved.append(k)
-        for k in moved:
-            self.invalidate(k)
-        return out
+
+        def tokens(names: Sequence[str]) -> dict[str, str]:
+            out: dict[str, str] = {}
+            moved: list[str] = []
+            with self._lock:
+                for n in names:
+                    k = spreadsheet_key(n)
+                    token = listing.get(k, ABSENT) if k else ABSENT
+                    out[n] = token
+                    if k and self._mtimes.get(k) != token:
+                        self._mtimes[k] = token
+                        moved.append(k)
+            for k in moved:
+                self.invalidate(k)
+            return out
+
+        return tokens
 
     # --- freshness, for the data banner ----------------------------------------------------
 

@@ -41,7 +41,7 @@ import psycopg
 from psycopg import conninfo as _conninfo
 
 from sheets.errors import SourceError
-from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, log_reads, merge_header, place_rows
 from sheets.text import fold
 
 WRITE_ID_FOLDED = fold("Mã lần ghi")
@@ -262,6 +262,7 @@ class PostgresStore:
 
     # --- the Store protocol -------------------------------------------------------------
     def read(self, names: Sequence[str]) -> list[SheetRead]:
+        log_reads("postgresql", names)
         try:
             conn = self._conn()
             rows = conn.execute(

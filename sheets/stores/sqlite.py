@@ -25,7 +25,7 @@ from numbers import Integral, Real
 from pathlib import Path
 from typing import Any
 
-from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, merge_header, place_rows
+from sheets.stores.base import ABSENT, Cell, Grid, SheetRead, log_reads, merge_header, place_rows
 from sheets.text import fold
 
 SCHEMA_VERSION = 2  # 2: spreadsheet.version, the change counter the loader polls
@@ -210,6 +210,7 @@ class SqliteStore:
 
     # --- the Store protocol ---------------------------------------------------------
     def read(self, names: Sequence[str]) -> list[SheetRead]:
+        log_reads("sqlite", names)
         try:
             conn = self._connection(create=False)
         except sqlite3.Error as exc:
