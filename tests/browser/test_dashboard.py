@@ -27,7 +27,7 @@ PAGES = {
     "khen-thuong": ("khen-thuong", "Danh sách khen thưởng"),
     "chat-luong": ("chat-luong", "Cảnh báo"),
 }
-CARD = re.compile(r"([\d.]+)/([\d.]+)\s+\S.*·\s*ngưỡng\s+(\S+ %)")
+CARD = re.compile(r"([\d.]+)/([\d.]+)\s+\S.*·\s*ngưỡng\s+(\S+\s%)")  # \s: "100 %" keeps a no-break space
 
 
 def cli(year: int) -> dict[str, Any]:
