@@ -23,7 +23,7 @@ from typing import Any
 
 from benchmarks.province import BENCH_DIR, REPO, TODAY
 
-SECTIONS = ("load", "write", "rerun", "indicators", "reports", "scale")
+SECTIONS = ("load", "write", "rerun", "indicators", "reports", "scale", "ui")
 DOCS = REPO / "docs" / "benchmarks.md"
 NOTES = Path(__file__).with_name("NOTES.md")
 
@@ -218,8 +218,16 @@ def _checkpoint(results: dict[str, Any]) -> None:
         _save(results, _SAVED[0])
 
 
+def _ui_section(args: argparse.Namespace, results: dict[str, Any]) -> None:
+    from benchmarks import ui_speed as UI
+
+    log("ui: page change, role switch and save in Chromium, demo ×1")
+    results["ui"] = UI.measure(1 if args.quick else 5)
+
+
 MEASURE = {"load": _load_section, "write": _write_section, "rerun": _rerun_section,
-           "indicators": _indicators_section, "reports": _reports_section, "scale": _scale_section}
+           "indicators": _indicators_section, "reports": _reports_section, "scale": _scale_section,
+           "ui": _ui_section}
 
 
 def _save(results: dict[str, Any], path: Path) -> None:
@@ -247,7 +255,7 @@ def measure_all(args: argparse.Namespace, saved: Path) -> dict[str, Any]:
             results["failed"][name] = f"{type(exc).__name__}: {exc}"
             for key in {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
                         "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",),
-                        "scale": ()}[name]:
+                        "scale": (), "ui": ("ui",)}[name]:
                 results.pop(key, None)
         results["elapsed"] = time.perf_counter() - started
         _save(results, saved)
@@ -259,7 +267,7 @@ def _take_sections(results: dict[str, Any], earlier: dict[str, Any], name: str) 
     """Fill the sections this run did not measure from an earlier results file."""
     keys = {"load": ("load", "load_before"), "write": ("viewers", "submit", "submit_before"),
             "rerun": ("rerun",), "indicators": ("indicators",), "reports": ("reports",),
-            "scale": ("scale", "scale_missing")}
+            "scale": ("scale", "scale_missing"), "ui": ("ui",)}
     taken = []
     for section, fields in keys.items():
         if any(f in results for f in fields) or not any(f in earlier for f in fields):
@@ -315,6 +323,10 @@ def render(results: dict[str, Any], *, write_docs: bool) -> str:
 
         tables.append(RP.table(results["reports"]))
         targets.add(*RP.target_row(results["reports"]))
+    if "ui" in results:
+        from benchmarks import ui_speed as UI
+
+        tables.append(UI.table(results["ui"]))
     tables.append(targets)
     text = "\n\n".join(t.text() for t in tables)
     if write_docs:
