@@ -39,7 +39,6 @@ from docx.shared import Mm, Pt
 from reports import admin_layout as L
 from sheets import clock
 from sheets import schema as S
-from sheets.dossier import award_rows
 from sheets.errors import TdktError
 from sheets.load import Dataset
 from sheets.workflow import dossier_lines, dossier_record, receiver_of
@@ -522,9 +521,7 @@ def certificates_docx(ds: Dataset, code: str, *, plain: bool = False, proof: boo
     draws each field's box (a test print to lay over the stock)."""
     d = dossier_data(ds, code)
     decided = _decided(d)
-    awards = [n for n in d.approved]
-    rows = {r["award"] for r in award_rows(ds, code)}
-    awards = [n for n in awards if n.award in rows] or awards
+    awards = d.approved
     if not awards:
         raise DocumentError(f"Hồ sơ «{code}» không có ai được đồng ý khen thưởng: không có giấy khen, bằng khen "
                             "để in.")
@@ -536,6 +533,8 @@ def certificates_docx(ds: Dataset, code: str, *, plain: bool = False, proof: boo
                    today=clock.today())
     for i, n in enumerate(awards):
         section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
+        for old in section._sectPr.findall(qn("w:pgBorders")):  # a new section copies the one before
+            section._sectPr.remove(old)
         stock = positions.get(n.form.strip().casefold())
         if stock:
             _landscape(section, 0)
@@ -544,17 +543,6 @@ def certificates_docx(ds: Dataset, code: str, *, plain: bool = False, proof: boo
             _landscape(section, 15)
             _page_border(section)
             _plain_page(doc, d, n, head, level)
-    # python-docx copies the previous section's properties into a new one: borders of a plain
-    # page must not leak onto a stock page that follows it
-    for i, n in enumerate(awards):
-        sec = doc.sections[i]
-        if positions.get(n.form.strip().casefold()):
-            for b in sec._sectPr.findall(qn("w:pgBorders")):
-                sec._sectPr.remove(b)
-        else:
-            found = sec._sectPr.findall(qn("w:pgBorders"))
-            for b in found[1:]:
-                sec._sectPr.remove(b)
     return _bytes(doc)
 
 

@@ -305,3 +305,10 @@ def test_cli_writes_the_files(ds: Dataset, tmp_path: Path, capsys: pytest.Captur
                  "--out", str(tmp_path / "x"), "--format", "docx"]) == 2
     assert "chưa có quyết định" in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_signer_title_and_name_are_read_from_the_text() -> None:
+    assert DD.split_signer("Chủ tịch Hoàng Văn Minh") == ("CHỦ TỊCH", "Hoàng Văn Minh")
+    assert DD.split_signer("phó chủ tịch  Đỗ Thu Lan") == ("PHÓ CHỦ TỊCH", "Đỗ Thu Lan")
+    assert DD.split_signer("Nông Thị Trang") == ("CHỦ TỊCH", "Nông Thị Trang")
+    assert DD.split_signer("") == ("CHỦ TỊCH", None)
