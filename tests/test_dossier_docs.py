@@ -284,6 +284,20 @@ def test_certificates_pdf_has_one_page_per_award(ds: Dataset, tmp_path: Path) ->
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     for nominee in rows.loc[rows["result"] == S.RESULT_AGREED, "name"]:
         assert nominee in text  # diacritics survive the conversion
+    # after LibreOffice, each field of the first page starts where MauIn puts it (within 2 mm)
+    bbox = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    words = [(float(x) * 25.4 / 72, float(y) * 25.4 / 72, w) for x, y, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)</word>', bbox)]
+    first = rows[rows["result"] == S.RESULT_AGREED].iloc[0]
+    mau = ds.frames["MauIn"]
+    spots = mau[mau["form"] == first["form"]]
+    assert len(spots) >= 5
+    for _, spot in spots.iterrows():
+        near = [w for x, y, w in words if abs(x - float(spot["x"])) < 2 and abs(y - float(spot["y"])) < 2]
+        assert near, (spot["field"], spot["x"], spot["y"])
+        if spot["field"] == "Tên":
+            assert near[0] == str(first["name"]).split()[0]
 
 
 def test_cli_writes_the_files(ds: Dataset, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
