@@ -325,6 +325,25 @@ def cmd_setup_sheets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_documents(args: argparse.Namespace) -> int:
+    """A dossier's tờ trình, quyết định or certificates (SPEC 7) as .docx and/or PDF in ``--out``."""
+    from reports.dossier_docs import DocumentError, document
+
+    ds = _load_registry(args.source, args)
+    code = args.dossier.strip()
+    fmts = ("docx", "pdf") if args.format == "both" else (args.format,)
+    out = Path(args.out)
+    try:
+        files = [document(ds, code, args.kind, fmt=f, plain=args.plain, proof=args.proof) for f in fmts]
+    except DocumentError as exc:
+        raise ArgError(str(exc)) from None
+    out.mkdir(parents=True, exist_ok=True)
+    for name, content in files:
+        (out / name).write_bytes(content)
+        print(f"Đã ghi {out / name}")
+    return 0
+
+
 def cmd_guide(args: argparse.Namespace) -> int:
     """docs/huong-dan-bang-tinh.md, generated from the schema (sheets/guide.py)."""
     from sheets.guide import render
@@ -424,6 +443,19 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("guide", help="in hướng dẫn điền bảng tính (mọi trang, mọi cột), sinh từ schema")
     s.add_argument("--out", help="tệp Markdown cần ghi, ví dụ docs/huong-dan-bang-tinh.md (mặc định: in ra màn hình)")
     s.set_defaults(func=cmd_guide)
+
+    s = sub.add_parser("documents", help="tờ trình, quyết định, giấy khen/bằng khen của một hồ sơ (.docx, PDF)")
+    s.add_argument("--source", default="demo", help=SOURCE_HELP + " (mặc định: demo)")
+    s.add_argument("--dossier", required=True, help="mã hồ sơ, ví dụ HS2026-NR-1")
+    s.add_argument("--kind", required=True, choices=["to-trinh", "quyet-dinh", "giay-khen"],
+                   help="to-trinh (kèm danh sách đề nghị), quyet-dinh (kèm danh sách được khen) hoặc giay-khen "
+                        "(mỗi khen thưởng một trang)")
+    s.add_argument("--out", required=True, help="thư mục ghi tệp")
+    s.add_argument("--format", choices=["docx", "pdf", "both"], default="both",
+                   help="docx, pdf (chuyển bằng LibreOffice) hoặc both (mặc định)")
+    s.add_argument("--plain", action="store_true", help="giấy khen in trên giấy A4 ngang trắng, bỏ qua vị trí MauIn")
+    s.add_argument("--proof", action="store_true", help="bản in thử: kẻ khung quanh từng trường in theo MauIn")
+    s.set_defaults(func=cmd_documents)
 
     for subparser in sub.choices.values():  # also the subcommands added above by others
         _add_global_options(subparser, in_subcommand=True)
