@@ -424,3 +424,37 @@ def overview_panel(ds: Dataset, year: int, as_of: date, scope: str | None) -> No
             st.caption(note)
     st.caption(" · ".join(f"{s}: {num(n)}" for s, n in fig["dossiers"].items())
                + f" · tính đến {as_of:%d/%m/%Y}")
+
+
+DOC_LABELS = {"to-trinh": "Tờ trình đề nghị khen thưởng", "quyet-dinh": "Quyết định khen thưởng",
+              "giay-khen": "Giấy khen, bằng khen (in lên phôi theo mẫu in)"}
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def documents(ds: Dataset, code: str, status: str, key: str) -> None:
+    """The dossier's documents as Word files: the tờ trình once sent, the quyết định and the
+    certificates once decided. A file is made when asked for (not on every rerun), and a
+    dossier whose data cannot make it says why."""
+    from reports.dossier_docs import DocumentError, document
+
+    kinds = ["to-trinh"] if status != S.DOSSIER_DRAFT else []
+    if status == S.DOSSIER_DECIDED:
+        kinds += ["quyet-dinh", "giay-khen"]
+    if not kinds:
+        return
+    with st.expander("Văn bản của hồ sơ (tệp Word)", icon=":material/description:"):
+        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+        kind = c1.selectbox("Văn bản", kinds, format_func=DOC_LABELS.__getitem__, key=f"{key}_doc_kind")
+        made: dict[tuple[str, str, int], tuple[str, bytes]] = st.session_state.setdefault(f"{key}_docs", {})
+        want = (code, kind, id(ds))
+        if c2.button("Lập văn bản", key=f"{key}_doc_make", icon=":material/edit_document:"):
+            try:
+                with st.spinner("Đang lập văn bản…"):
+                    made.clear()
+                    made[want] = document(ds, code, kind)
+            except DocumentError as exc:
+                st.error(str(exc), icon=":material/error:")
+        if want in made:
+            name, content = made[want]
+            st.download_button(f"Tải {name}", content, file_name=name, mime=DOCX_MIME, key=f"{key}_doc_get",
+                               icon=":material/download:", type="primary")

@@ -4,10 +4,12 @@ store is read back after each one."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 from streamlit.testing.v1 import AppTest
 
 from sheets import schema as S
@@ -209,6 +211,21 @@ def test_return_fix_send_again_receive_results_decide(demo_copy: Path) -> None:
     # T3: four Cá nhân approved, three of them in the two groups (workers Bốn and Một, staff Năm)
     after = compute(ds, 2026, date(2026, 11, 25))["T3"]
     assert (after.numerator - before.numerator, after.denominator - before.denominator) == (3, 4)
+
+    # the decided dossier's documents, made on the page: the decision lists the approved nominees
+    desk.selectbox(key="xd_box").set_value("Tất cả").run()
+    desk.selectbox(key="xd_pick").set_value(code).run()
+    assert desk.selectbox(key="xd_doc_kind").options == ["Tờ trình đề nghị khen thưởng", "Quyết định khen thưởng",
+                                                        "Giấy khen, bằng khen (in lên phôi theo mẫu in)"]
+    for kind in ("quyet-dinh", "giay-khen"):
+        desk.selectbox(key="xd_doc_kind").set_value(kind).run()
+        _click(desk, "Lập văn bản")
+        assert not desk.error, _texts(desk, "error")
+        made = desk.session_state["xd_docs"]
+        ((name, content),) = made.values()
+        text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs) + "\n".join(
+            c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
+        assert name.endswith(".docx") and all(n in text for n in awards["name"]), (name, text[:500])
 
 
 def test_desk_inbox_is_oldest_first_with_overdue_marked(demo_copy: Path) -> None:

@@ -52,6 +52,7 @@ def render() -> None:
             U.share_panel(ds, rec, lines)
         for w in D.duplicate_warnings(ds, str(code)):
             st.warning(w, icon=":material/content_copy:")
+    U.documents(ds, str(code), status, "hs")
 
     editable = status in W.EDITABLE
     U.step_flow("hs_send", ds, user, str(code), S.DOSSIER_SENT,

@@ -50,6 +50,7 @@ def render() -> None:
             U.share_panel(ds, rec, lines)
         for w in D.duplicate_warnings(ds, code):
             st.warning(w, icon=":material/content_copy:")
+    U.documents(ds, code, status, "xd")
     U.step_flow("xd_receive", ds, user, code, S.DOSSIER_RECEIVED, "Tiếp nhận hồ sơ",
                 available=status == S.DOSSIER_SENT, what=f"Đã tiếp nhận hồ sơ {code}", icon=":material/inbox:")
     if status == S.DOSSIER_RECEIVED:
