@@ -54,7 +54,9 @@ def main() -> None:
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
     chrome.install(hidden_paths=[slug(p) for p in others])
     auth.sidebar(session)
-    st.navigation(pages + others, position="hidden" if gated else "sidebar").run()
+    # expanded: every page of the role in the menu (Streamlit folds a long one behind "View more")
+    st.navigation(pages + others, position="hidden" if gated else "sidebar",
+                  expanded=True).run()
 
 
 chrome.guard(main)

@@ -133,7 +133,7 @@ def test_proposer_builds_shares_and_sends_then_withdraws(demo_copy: Path) -> Non
     code = _send_five(at)
     # the share against T3's threshold, before sending: workers 2 (Một, Bốn) + staff 1 of 4 Cá nhân
     metric = [m for m in at.metric if "lao động trực tiếp" in m.label]
-    assert metric and metric[0].value == "75,0 %" and "3/4 cá nhân" in str(metric[0].delta)
+    assert metric and metric[0].value == "75,0\u00a0%" and "3/4 cá nhân" in str(metric[0].delta)
     versions = _rows(demo_copy, "HoSo", code)
     _click(at, "Gửi hồ sơ")
     assert _status(at, code) == S.DOSSIER_SENT and _rows(demo_copy, "HoSo", code) == versions + 1
@@ -279,7 +279,7 @@ def test_tong_quan_has_the_dossier_panel(demo_copy: Path) -> None:
     assert boxes["Đã từng bị trả lại"] == str(fig["returned"])
     assert boxes["Số ngày xử lý (trung vị)"] == f"{fig['median_days']:g}".replace(".", ",")
     share = fig["direct_share"]
-    assert boxes["Lao động trực tiếp trong danh sách"] == f"{share['percent']:.1f}".replace(".", ",") + " %"
+    assert boxes["Lao động trực tiếp trong danh sách"] == f"{share['percent']:.1f}".replace(".", ",") + "\u00a0%"
 
 
 def test_a_name_already_listed_asks_before_writing(demo_copy: Path) -> None:
