@@ -124,6 +124,7 @@ _JS = """
     const t = s.trim();
     if (Object.prototype.hasOwnProperty.call(VI, t)) return s.replace(t, VI[t]);
     for (const p in WHOLE) { if (t.startsWith(p)) return WHOLE[p]; }
+    if (/^\\d[\\d.]*MB per file/.test(t)) return s.replace(/MB per file/, " MB mỗi tệp");  // the uploader's limit line
     for (const p in PRE) { if (t.startsWith(p)) return s.replace(p, PRE[p]).replace(/MB per file/, "MB mỗi tệp")
                                                     .replace(/or smaller/, "").replace(/(\\d)\\.0MB/, "$1 MB"); }
     return null;

@@ -17,7 +17,8 @@ BOX = {"Đang chờ xử lý": W.WAITING, S.DOSSIER_SENT: (S.DOSSIER_SENT,), S.D
 
 
 def render() -> None:
-    st.title("Xét duyệt hồ sơ khen thưởng")
+    st.title("Xét duyệt")  # the menu's name: a page is found by the title it was chosen by
+    st.caption("Hồ sơ đề nghị khen thưởng gửi lên đơn vị: tiếp nhận, trả lại, kết quả hội đồng, quyết định.")
     user = auth.require_user(S.ROLE_OFFICER, S.ROLE_ADMIN, S.ROLE_DESK)
     ds = data.get_dataset()
     banner.freshness(ds)

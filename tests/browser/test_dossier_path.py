@@ -147,7 +147,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
 
     desk = new_page(width=1400, height=900)
     act_as(desk, url, DESK)
-    go(desk, "Xét duyệt", "Xét duyệt hồ sơ khen thưởng")
+    go(desk, "Xét duyệt", "Xét duyệt")
     pick(desk, "Hồ sơ", code)
     desk.get_by_text("Trả lại hồ sơ").first.click()
     desk.get_by_label("Lý do trả lại *").fill("Thiếu tóm tắt thành tích của cá nhân")
@@ -176,7 +176,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     assert status(path, code) == S.DOSSIER_SENT
     shot(officer, "ho-so-path")
 
-    go(desk, "Xét duyệt", "Xét duyệt hồ sơ khen thưởng")
+    go(desk, "Xét duyệt", "Xét duyệt")
     pick(desk, "Hồ sơ", code)
     press(desk, "Tiếp nhận hồ sơ")
     see(desk, f"Đã tiếp nhận hồ sơ {code}")
