@@ -239,17 +239,23 @@ def add_pasted(ds: Dataset, user: User, rec: pd.Series) -> None:
         submitted = flow.submit("Thêm cả danh sách", icon=":material/playlist_add:")
     if submitted:
         rows, problems = D.parse_paste(ds, proposer, text, default_form=default_form(ds, proposer))
-        if problems:
-            st.error("Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). Sửa các lỗi sau rồi bấm lại:\n\n"
-                     + "\n".join(f"- {p}" for p in problems), icon=":material/warning:")
-            return
-        lines = W.dossier_lines(ds, code, voided=True)
-        start = int(lines["line"].max()) if len(lines) else 0
-        rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
-        warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
-        flow.save(rows, what=f"Đã thêm {len(rows)} dòng vào {code}", keep=True,
-                  similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
+        _add_lines(ds, flow, code, rows, problems, fix="Sửa các lỗi sau rồi bấm lại",
+                   what=f"Đã thêm {len(rows)} dòng vào {code}")
     flow.prompt()
+
+
+def _add_lines(ds: Dataset, flow: forms.Flow, code: str, rows: list[dict[str, Any]], problems: list[str], *,
+               fix: str, what: str) -> None:
+    """A pasted or uploaded list: all of it after the dossier's last line, or nothing and why."""
+    if problems:
+        st.error(f"Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). {fix}:\n\n"
+                 + "\n".join(f"- {p}" for p in problems), icon=":material/warning:")
+        return
+    lines = W.dossier_lines(ds, code, voided=True)
+    start = int(lines["line"].max()) if len(lines) else 0
+    rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
+    warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
+    flow.save(rows, what=what, keep=True, similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
 
 
 def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
@@ -267,16 +273,8 @@ def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
             return
         rows, problems = D.parse_upload(ds, proposer, file.getvalue(), filename=file.name,
                                         default_form=default_form(ds, proposer))
-        if problems:
-            st.error("Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). Sửa các lỗi sau trong tệp rồi tải lại:\n\n"
-                     + "\n".join(f"- {p}" for p in problems), icon=":material/warning:")
-            return
-        lines = W.dossier_lines(ds, code, voided=True)
-        start = int(lines["line"].max()) if len(lines) else 0
-        rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
-        warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
-        flow.save(rows, what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}", keep=True,
-                  similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
+        _add_lines(ds, flow, code, rows, problems, fix="Sửa các lỗi sau trong tệp rồi tải lại",
+                   what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}")
     flow.prompt()
 
 

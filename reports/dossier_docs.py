@@ -412,17 +412,21 @@ def _landscape(section: Any, margin_mm: float) -> None:
     section.footer_distance = Mm(5)
 
 
-def _page_border(section: Any) -> None:
-    sectpr = section._sectPr
-    borders = OxmlElement("w:pgBorders")
-    borders.set(qn("w:offsetFrom"), "page")
+def _box(tag: str, **attrs: str) -> Any:
+    """A border element (page or paragraph) with the same line on its four edges."""
+    box = OxmlElement(tag)
     for edge in ("top", "left", "bottom", "right"):
         e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:val"), "thinThickSmallGap")
-        e.set(qn("w:sz"), "24")
-        e.set(qn("w:space"), "24")
-        e.set(qn("w:color"), "8B0000")
-        borders.append(e)
+        for k, v in attrs.items():
+            e.set(qn(f"w:{k}"), v)
+        box.append(e)
+    return box
+
+
+def _page_border(section: Any) -> None:
+    sectpr = section._sectPr
+    borders = _box("w:pgBorders", val="thinThickSmallGap", sz="24", space="24", color="8B0000")
+    borders.set(qn("w:offsetFrom"), "page")
     # schema order: pgBorders after pgMar (and pgSz)
     anchor = sectpr.find(qn("w:pgMar"))
     if anchor is not None:
@@ -448,14 +452,7 @@ def _frame(p: Any, x_mm: float, y_mm: float, w_mm: float) -> None:
 def _outline(p: Any) -> None:
     """A thin box around a framed paragraph: the test print an administrator lays on the stock."""
     ppr = p._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    for edge in ("top", "left", "bottom", "right"):
-        e = OxmlElement(f"w:{edge}")
-        e.set(qn("w:val"), "dashed")
-        e.set(qn("w:sz"), "4")
-        e.set(qn("w:space"), "0")
-        e.set(qn("w:color"), "808080")
-        bdr.append(e)
+    bdr = _box("w:pBdr", val="dashed", sz="4", space="0", color="808080")
     fp = ppr.find(qn("w:framePr"))
     if fp is not None:
         fp.addnext(bdr)

@@ -59,17 +59,21 @@ def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Po
     raise RuntimeError("Streamlit server did not start")
 
 
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     proc, url = start_server()
     try:
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,6 @@ Screenshots go to the screenshots folder (tests/browser/conftest.py): attendance
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from sheets.write import append
-from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -50,15 +49,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     try:
         yield url, path, code, invited
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        stop_server(proc)
 
 
 def open_page(page: Any, url: str) -> None:

@@ -11,7 +11,6 @@ Screenshots: don-doc-1400.png, don-doc-390.png (tests/browser/conftest.py: SCREE
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +27,7 @@ from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from sheets.write import append
 from tests import smtp_server as SM
-from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -72,11 +71,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Setup]:
     try:
         yield Setup(url, path, smtp, pending, {u: ds.tree.name(u) for u in pending}, ds.tree.name(SCOPE))
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         smtp.stop()
 
 

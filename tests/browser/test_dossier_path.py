@@ -9,7 +9,6 @@ ho-so-path-*.png, xet-duyet-path-*.png.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ from sheets.copy import copy_store
 from sheets.load import Dataset, load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
-from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -47,11 +46,7 @@ def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Pa
     try:
         yield url, path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def act_as(page: Any, url: str, name: str) -> None:

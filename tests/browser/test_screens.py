@@ -16,7 +16,6 @@ The widest matrix (every demo user x every page x 1400 and 390 px) runs with ``-
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from sheets.copy import copy_store
 from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
-from tests.browser.conftest import start_server, wait_for_app
+from tests.browser.conftest import start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -87,15 +86,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     try:
         yield url, path
     finally:
-        _stop(proc)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        stop_server(proc)
 
 
 def _wide_only(request: pytest.FixtureRequest) -> None:

@@ -30,7 +30,7 @@ from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.base import Store
 from sheets.write import append
-from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -47,14 +47,6 @@ class Pair:
     urls: list[str]
     pids: list[int]
     log: Path
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -83,7 +75,7 @@ def pair(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         yield Pair(request.param, store, urls, [p.pid for p in procs], log)
     finally:
         for p in procs:
-            _stop(p)
+            stop_server(p)
 
 
 def t1b(page: Any) -> tuple[int, int]:

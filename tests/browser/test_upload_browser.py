@@ -6,7 +6,6 @@ Screenshot: upload-refused.png in the screenshots folder (tests/browser/conftest
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from sheets.copy import copy_store
 from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
-from tests.browser.conftest import SCREENSHOTS, start_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +37,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     try:
         yield url, name
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
 
 
 def _open_import(page: Any, url: str, name: str) -> None:
