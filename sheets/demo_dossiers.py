@@ -259,10 +259,10 @@ def registrations(b: Any) -> None:
 
 # A4 landscape blank stock (297 x 210 mm): where each field is printed
 PRINT_POSITIONS = {
-    "Bằng khen của LĐLĐ tỉnh": (("Tên", 148, 98, 22), ("Đơn vị", 148, 112, 14), ("Thành tích", 148, 126, 13),
+    "Bằng khen của LĐLĐ tỉnh": (("Tên", 62, 98, 22), ("Đơn vị", 62, 112, 14), ("Thành tích", 62, 126, 13),
                                ("Số quyết định", 70, 172, 11), ("Ngày quyết định", 200, 160, 12),
                                ("Người ký", 215, 192, 14), ("Số vào sổ", 70, 180, 11)),
-    "Giấy khen": (("Tên", 148, 92, 20), ("Đơn vị", 148, 106, 14), ("Thành tích", 148, 120, 12),
+    "Giấy khen": (("Tên", 62, 92, 20), ("Đơn vị", 62, 106, 14), ("Thành tích", 62, 120, 12),
                   ("Số quyết định", 60, 170, 11), ("Ngày quyết định", 205, 158, 12), ("Người ký", 215, 190, 13)),
 }
 
