@@ -211,7 +211,7 @@ def add_one(ds: Dataset, user: User, rec: pd.Series) -> None:
         hist = D.nominee_history(ds, row["name"], row["unit"])
         if len(hist):
             st.caption(f"Khen thưởng và điển hình trước đây của «{row['name']}»:")
-            st.dataframe(hist, hide_index=True, key=f"hs_hist_{code}")
+            st.dataframe(hist, hide_index=True, key=f"hs_hist_{code}", placeholder="")
         else:
             st.caption(f"Chưa thấy khen thưởng hay điển hình nào của «{row['name']}».")
     if submitted:
@@ -325,7 +325,7 @@ def results_editor(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame)
             grid, hide_index=True, key=f"xd_grid_{code}", disabled=["STT", "Tên"],
             column_config={"Kết quả": st.column_config.SelectboxColumn("Kết quả", options=list(S.RESULTS)),
                            "Tỉ lệ phiếu (%)": st.column_config.NumberColumn("Tỉ lệ phiếu (%)", min_value=0,
-                                                                            max_value=100)})
+                                                                            max_value=100)}, placeholder="")
         submitted = flow.submit("Ghi kết quả", icon=":material/how_to_vote:")
     if submitted:
         rows = []

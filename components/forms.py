@@ -95,7 +95,8 @@ def show_failure(exc: BaseException, *, row_label: Callable[[int], str] | None =
     if isinstance(exc, ValidationError):
         st.error(f"Chưa lưu: {exc}{keep} Sửa các ô dưới đây rồi bấm lưu lại.", icon=":material/warning:")
         if exc.problems:
-            st.dataframe(problems_frame(exc.problems).drop(columns=["Dòng"]), hide_index=True, width="stretch")
+            st.dataframe(problems_frame(exc.problems).drop(columns=["Dòng"]), hide_index=True, width="stretch",
+                         placeholder="")
     elif isinstance(exc, PermissionDenied):
         st.error(f"Không được phép ghi: {exc}{keep}", icon=":material/block:")
     elif isinstance(exc, WriteError):
@@ -254,7 +255,7 @@ def history_and_void(ds: Dataset, user: User, tab_name: str, key: dict[str, Any]
                      slot: str = "hv") -> None:
     """The versions of a record, and "Hủy" after a confirmation (a voided version is appended)."""
     tab = S.TABS[tab_name]
-    st.dataframe(history_frame(ds, tab.name, key), hide_index=True, width="stretch")
+    st.dataframe(history_frame(ds, tab.name, key), hide_index=True, width="stretch", placeholder="")
     if not may_write(user, tab.name):
         return
     confirm_key = f"{slot}_confirm"

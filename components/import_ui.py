@@ -52,7 +52,7 @@ def show_check(checked: importer.ImportCheck, *, what: str, where: str) -> None:
     else:
         st.error("Chưa ghi dòng nào: " + "; ".join(p.message for p in checked.errors[:3]), icon=":material/block:")
     if checked.problems:
-        st.dataframe(report_shown(checked.report()), hide_index=True, width="stretch")
+        st.dataframe(report_shown(checked.report()), hide_index=True, width="stretch", placeholder="")
 
 
 def report_shown(report: Any) -> Any:

@@ -125,7 +125,7 @@ def show_frame(
     data: Any = styler if styled else df
     order = phone_order(df.columns) if phone_first else None
     st.dataframe(data, hide_index=True, column_config=cfg, key=key, height=height,  # type: ignore[arg-type]
-                 column_order=order)
+                 column_order=order, placeholder="")
 
 
 def file_stem(*parts: object) -> str:

@@ -301,6 +301,7 @@ def courses_view(ds: Dataset, user: User, year: int) -> None:
             hide_index=True,
             width="stretch",
             column_config=_config({"Bắt đầu": _date_col("Bắt đầu"), "Kết thúc": _date_col("Kết thúc")}),
+            placeholder="",
         )
     else:
         st.caption("Chưa có khóa tập huấn nào trong năm này.")

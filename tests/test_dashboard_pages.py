@@ -27,20 +27,9 @@ from sheets.sources import open_source
 from sheets.stores.memory import MemoryStore
 from sheets.stores.sqlite import SqliteStore
 from tests import fixtures as F
+from tests.pages import LEADER, OFFICER, READ, ROLE_PAGES, registered_pages
 
 TDKT = Path(sys.executable).parent / "tdkt"
-LEADER = "lanhdao@demo.tdkt.vn"
-ADMIN = "quantri@demo.tdkt.vn"
-OFFICER = "canbo.babe@demo.tdkt.vn"
-TRAINER = "daotao@demo.tdkt.vn"
-READ = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/dao_tao.py",
-        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py"]
-ROLE_PAGES = {
-    LEADER: READ,
-    ADMIN: [*READ, "views/nhap_lieu.py", "views/cai_dat.py"],
-    OFFICER: [*READ, "views/nhap_lieu.py"],
-    TRAINER: READ,
-}
 MINE = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/chat_luong.py"]
 CARD_LINE = re.compile(r"^\*\*([\d.]+)/([\d.]+)\*\* .* · ngưỡng \*\*(.+)\*\*$")
 
@@ -364,3 +353,8 @@ def test_messy_data_never_breaks_a_page(tmp_path: Path, monkeypatch: pytest.Monk
             assert not at.exception and not at.error, (page, year)
     at.switch_page("views/chat_luong.py").run()
     assert len(at.dataframe[0].value) == len(load(SqliteStore(path)).problems) > 0
+
+
+def test_the_page_walks_cover_every_registered_page() -> None:
+    walked = {p for pages in ROLE_PAGES.values() for p in pages}
+    assert walked == registered_pages()

@@ -85,7 +85,7 @@ def users_section(ds: Dataset, me: User) -> None:
         "Email": nd["email"], "Họ tên": nd["name"], "Vai trò": nd["role"],
         "Đơn vị": nd["unit"].map(lambda u: f"{u} — {ds.tree.name(str(u))}"),
     }).sort_values(["Vai trò", "Email"])
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="")
     units = forms.writable_units(ds, me)
     st.markdown("**Thêm hoặc sửa người dùng** (cùng e-mail: phiên bản mới thay phiên bản cũ)")
     flow = forms.Flow("nd", tab="NguoiDung", user=me)
@@ -165,6 +165,7 @@ def targets_section(ds: Dataset, me: User) -> None:
                                                             format="%g %%", width=90),
                 "Chỉ tiêu": st.column_config.TextColumn(width="large"),
             },
+            placeholder="",
         )
         submitted = st.form_submit_button("Lưu chỉ tiêu", type="primary", key="ct_save")
     changed = _changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
@@ -200,6 +201,7 @@ def deadlines_section(ds: Dataset, me: User) -> None:
             stored, key=f"kb_grid_{year}", hide_index=True, width="stretch", num_rows="fixed",
             disabled=["Kỳ", "Nguồn"],
             column_config={"Hạn nộp": st.column_config.DateColumn(format="DD/MM/YYYY", required=True)},
+            placeholder="",
         )
         submitted = st.form_submit_button("Lưu hạn báo cáo", type="primary", key="kb_save")
     changed = _changed(stored, edited, ["Hạn nộp"])

@@ -80,18 +80,18 @@ def _overview(ds: Dataset, frame: pd.DataFrame) -> None:
                                        s.channels)), key="dh_channels_chart")
         cov = s.channels.rename(columns={"Tỉ lệ (%)": "Tỉ lệ"})
         cov["Tỉ lệ"] = [pct(v) for v in cov["Tỉ lệ"]]
-        st.dataframe(cov, hide_index=True, key="dh_channels")
+        st.dataframe(cov, hide_index=True, key="dh_channels", placeholder="")
     with right:
         st.subheader("Đã được nhân rộng")
         rep = frame[frame["replicated"].fillna(False).astype(bool)]
         if len(rep):
             st.dataframe(pd.DataFrame({"Tên": rep["name"], "Loại": rep["kind"],
                                        "Đơn vị": [ds.tree.name(u) for u in rep["unit"]]}),
-                         hide_index=True, key="dh_replicated")
+                         hide_index=True, key="dh_replicated", placeholder="")
         else:
             st.caption("Chưa có điển hình nào được nhân rộng.")
         st.subheader("Theo nhóm đối tượng")
-        st.dataframe(EX.by_group(frame), hide_index=True, key="dh_groups")
+        st.dataframe(EX.by_group(frame), hide_index=True, key="dh_groups", placeholder="")
 
 
 def _movement_options(ds: Dataset) -> dict[str, str]:

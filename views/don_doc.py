@@ -68,7 +68,8 @@ def render() -> None:
         text = [c for c in log.columns if c != "Ngày nhắc"]
         log[text] = log[text].astype(object).where(log[text].notna(), "")  # blank, not "None"
         st.dataframe(log, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(log)),
-                     column_config={"Ngày nhắc": st.column_config.DateColumn(format="DD/MM/YYYY")})
+                     column_config={"Ngày nhắc": st.column_config.DateColumn(format="DD/MM/YYYY")},
+                     placeholder="")
 
 
 render()

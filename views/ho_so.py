@@ -47,7 +47,7 @@ def render() -> None:
         left, right = st.columns([3, 1])
         with left:
             st.markdown(f"**Danh sách đề nghị** ({len(lines)})")
-            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="hs_lines")
+            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="hs_lines", placeholder="")
         with right:
             U.share_panel(ds, rec, lines)
         for w in D.duplicate_warnings(ds, str(code)):

@@ -429,10 +429,10 @@ def history_section(ds: Dataset, user: User) -> None:
 
 # --- the page -------------------------------------------------------------------------------
 def render() -> None:
-    user = auth.require_user(S.ROLE_OFFICER, S.ROLE_ADMIN)
+    user = auth.require_user(S.ROLE_OFFICER, S.ROLE_ADMIN, S.ROLE_DESK)  # the desk: data of every unit (SPEC 1)
     ds = data.get_dataset()
     st.title("Nhập liệu")
-    scope = "toàn tỉnh" if user.role == S.ROLE_ADMIN else f"{ds.tree.name(user.unit)} và các đơn vị trực thuộc"
+    scope = "toàn tỉnh" if user.role in (S.ROLE_ADMIN, S.ROLE_DESK) else f"{ds.tree.name(user.unit)} và các đơn vị trực thuộc"
     st.caption(f"{user.name} · {user.role} · ghi được dữ liệu của {scope}.")
     if data.is_demo():
         st.info("Dữ liệu minh họa — mọi thay đổi chỉ ghi vào bản minh họa.", icon=":material/science:")

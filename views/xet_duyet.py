@@ -33,7 +33,7 @@ def render() -> None:
     if not len(box):
         st.info("Không có hồ sơ nào trong hộp này.")
         return
-    st.dataframe(U.inbox_frame(ds, box), hide_index=True, key="xd_inbox")
+    st.dataframe(U.inbox_frame(ds, box), hide_index=True, key="xd_inbox", placeholder="")
     codes = [str(c) for c in box["dossier"]]
     labels = {str(r["dossier"]): U.dossier_label(ds, r) for _, r in box.iterrows()}
     code = st.selectbox("Hồ sơ", codes, key="xd_pick", format_func=labels.__getitem__)
@@ -46,7 +46,7 @@ def render() -> None:
         U.header(ds, rec)
         left, right = st.columns([3, 1])
         with left:
-            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="xd_lines")
+            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="xd_lines", placeholder="")
         with right:
             U.share_panel(ds, rec, lines)
         for w in D.duplicate_warnings(ds, code):

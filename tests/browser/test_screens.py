@@ -38,8 +38,10 @@ USERS = {
     "quantri@demo.tdkt.vn": ("Nông Văn Quang", "Quản trị"),
     "daotao@demo.tdkt.vn": ("Hà Thị Đào", "Điều phối đào tạo"),
     "daotao.cd@demo.tdkt.vn": ("Ma Văn Cường", "Điều phối đào tạo"),
+    "thidua@demo.tdkt.vn": ("Lường Thị Thu", "Cán bộ thi đua tỉnh"),
 }
-ONE_PER_ROLE = ["lanhdao@demo.tdkt.vn", "canbo.babe@demo.tdkt.vn", "quantri@demo.tdkt.vn", "daotao@demo.tdkt.vn"]
+ONE_PER_ROLE = ["lanhdao@demo.tdkt.vn", "canbo.babe@demo.tdkt.vn", "quantri@demo.tdkt.vn", "daotao@demo.tdkt.vn",
+                "thidua@demo.tdkt.vn"]
 
 # what no user may see (SPEC: Vietnamese everywhere a user looks)
 FORBIDDEN = {
@@ -227,7 +229,7 @@ def _click_twice(page: Any, button: Any) -> None:
 def _confirmation_stays(page: Any, text: str) -> None:
     msg = page.get_by_text(text).first
     msg.wait_for(timeout=30000)
-    wait_for_app(page)
+    settle(page)
     page.wait_for_timeout(5000)
     assert msg.is_visible(), f"«{text}» is gone after 5 s"
     box = msg.bounding_box()
@@ -341,3 +343,44 @@ def test_phone_sidebar_closes_nothing_overflows_tabs_uncovered(app: tuple[str, P
             grid.hover()
             page.wait_for_timeout(200)
             assert not page.evaluate(_TABS_COVERED), f"«{title}»: the grid's toolbar covers the tabs"
+
+
+def test_admin_saves_a_user_once_in_the_second_tab_on_a_phone(app: tuple[str, Path], new_page: Any) -> None:
+    url, path = app
+    page = start(new_page, url, "quantri@demo.tdkt.vn", 390)
+    go(page, "Cài đặt")
+    open_tab(page, "Người dùng và vai trò")
+    email = "hai.lan@demo.tdkt.vn"
+    page.get_by_label("Email *").fill(email)
+    page.get_by_label("Họ tên").fill("Người Dùng Bấm Hai Lần")
+    _click_twice(page, page.get_by_role("button", name="Lưu người dùng", exact=True))
+    _confirmation_stays(page, f"Đã lưu người dùng {email}")
+    assert _count(path, "NguoiDung", "email", email) == 1
+    assert _selected(page, "Người dùng và vai trò")
+
+
+def test_admin_saves_a_threshold_once_in_the_third_tab(app: tuple[str, Path], new_page: Any) -> None:
+    url, path = app
+    page = start(new_page, url, "quantri@demo.tdkt.vn", 1400)
+    go(page, "Cài đặt")
+    open_tab(page, "Chỉ tiêu")
+    before = _count(path, "ChiTieu", "code", "T1A")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # the threshold of the first row (T1A): after the pinned 60 px code column, below the header
+    page.mouse.click(box["x"] + 60 + 45, box["y"] + 35 + 17)
+    page.wait_for_timeout(300)
+    page.keyboard.press("Enter")  # opens the cell's editor
+    page.wait_for_timeout(300)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("77")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    _click_twice(page, page.get_by_role("button", name="Lưu chỉ tiêu", exact=True))
+    _confirmation_stays(page, "Đã lưu 1 chỉ tiêu năm")
+    assert _count(path, "ChiTieu", "code", "T1A") == before + 1
+    assert _selected(page, "Chỉ tiêu")
+    versions = load(SqliteStore(path)).versions["ChiTieu"]
+    assert 77.0 in set(versions.loc[versions["code"] == "T1A", "threshold"].astype(float))
