@@ -52,6 +52,8 @@ def render() -> None:
     st.title("Tra cứu")
     ds = data.get_dataset()
     banner.freshness(ds)
+    if "tc_text" not in st.session_state and st.query_params.get("ten"):  # a link: /tra-cuu?ten=...
+        st.session_state["tc_text"] = str(st.query_params.get("ten"))
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     with c1:
         text = st.text_input("Họ tên hoặc tên tập thể", key="tc_text",
