@@ -55,10 +55,11 @@ def main() -> None:
     stand_in = (lambda t: chrome.go_to_page(pages[0])) if gated else (lambda t: chrome.not_allowed_page(t, reason))
     others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p))
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
-    chrome.install(hidden_paths=[slug(p) for p in others])
     # expanded: every page of the role in the menu (Streamlit folds a long one behind "View more")
     page = st.navigation(pages + others, position="hidden" if gated else "sidebar", expanded=True)
-    if page.url_path != BOARD.url_path:  # the public board shows nobody's name, role or switcher
+    board = page.url_path == BOARD.url_path
+    chrome.install(hidden_paths=[slug(p) for p in others], sidebar=not (board and gated))
+    if not board:  # the public board shows nobody's name, role or switcher
         auth.sidebar(session)
     page.run()
 
