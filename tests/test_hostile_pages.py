@@ -28,7 +28,8 @@ ADMIN = "quantri@demo.tdkt.vn"
 OFFICER = "canbo.babe@demo.tdkt.vn"
 TRAINER = "daotao@demo.tdkt.vn"
 READ = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/dao_tao.py",
-        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py"]
+        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py", "views/tra_cuu.py",
+        "views/vinh_danh.py"]
 ROLE_PAGES = {
     LEADER: READ,
     ADMIN: [*READ, "views/nhap_lieu.py", "views/cai_dat.py"],

@@ -49,6 +49,10 @@ def test_board_is_public_and_other_pages_ask_to_sign_in(app_url: str, new_page: 
         text = _open(page, f"{app_url}/{path}")
         assert page.get_by_role("button", name="Đăng nhập").count() == 1, (path, text[:300])
         assert "Quyết định số" not in text and "T1A" not in text and "Tìm thấy" not in text
+    page.get_by_text("Xem bảng Vinh danh").first.click()  # the sign-in page leads to the board
+    page.wait_for_url("**/vinh-danh", timeout=30000)
+    wait_for_app(page)
+    assert "Khen thưởng (" in _body(page)
 
 
 def test_embedded_board_has_no_sidebar(app_url: str, new_page: Any) -> None:
