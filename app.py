@@ -18,7 +18,10 @@ READ = [
     st.Page("views/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
     st.Page("views/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
     st.Page("views/don_doc.py", title="Đôn đốc", icon=":material/campaign:", url_path="don-doc"),
+    st.Page("views/tra_cuu.py", title="Tra cứu", icon=":material/person_search:", url_path="tra-cuu"),
 ]
+# the public honour board (SPEC 7): every session has it, signed in or not, even under [auth]
+BOARD = st.Page("views/vinh_danh.py", title="Vinh danh", icon=":material/workspace_premium:", url_path="vinh-danh")
 GROUPS = {
     auth.READ: READ,
     auth.ENTRY: [st.Page("views/nhap_lieu.py", title="Nhập liệu", icon=":material/edit_note:", url_path="nhap-lieu"),
@@ -42,7 +45,7 @@ def slug(page: st.Page) -> str:
 def main() -> None:
     forms.keep_form_state()  # what people typed survives a visit to another page
     session = auth.current_session()
-    pages = [p for group in auth.page_groups(session) for p in GROUPS[group]]
+    pages = [p for group in auth.page_groups(session) for p in GROUPS[group]] + [BOARD]
     # a deep link to a page this session may not open explains why (no "Page not found" modal)
     mine = {p.title for p in pages}
     reason = chrome.not_allowed_reason(session)
@@ -52,11 +55,13 @@ def main() -> None:
     stand_in = (lambda t: chrome.go_to_page(pages[0])) if gated else (lambda t: chrome.not_allowed_page(t, reason))
     others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p))
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
-    chrome.install(hidden_paths=[slug(p) for p in others])
-    auth.sidebar(session)
     # expanded: every page of the role in the menu (Streamlit folds a long one behind "View more")
-    st.navigation(pages + others, position="hidden" if gated else "sidebar",
-                  expanded=True).run()
+    page = st.navigation(pages + others, position="hidden" if gated else "sidebar", expanded=True)
+    board = page.url_path == BOARD.url_path
+    chrome.install(hidden_paths=[slug(p) for p in others], sidebar=not (board and gated))
+    if not board:  # the public board shows nobody's name, role or switcher
+        auth.sidebar(session)
+    page.run()
 
 
 chrome.guard(main)

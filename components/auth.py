@@ -245,6 +245,8 @@ def login_page() -> None:
     for p in providers:
         st.button(f"Đăng nhập bằng {p.capitalize()}", key=f"login_{p}", on_click=st.login, args=(p,),
                   icon=":material/login:")
+    st.page_link("views/vinh_danh.py", label="Xem bảng Vinh danh (công khai, không cần đăng nhập)",
+                 icon=":material/workspace_premium:")
 
 
 def setup_page() -> None:

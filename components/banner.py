@@ -122,7 +122,7 @@ def _remember(key: str, value: object) -> None:
     st.session_state[_MIRROR + key] = value
 
 
-_SCOPE_WIDGETS = ("scope", "bc_unit", "dh_scope")  # every page's scope box
+_SCOPE_WIDGETS = ("scope", "bc_unit", "dh_scope", "tc_scope")  # every page's scope box
 
 
 def _follow_actor() -> None:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +40,7 @@ from sheets import clock
 from sheets import schema as S
 from sheets.errors import TdktError
 from sheets.load import Dataset
+from sheets.text import strip_contacts
 from sheets.workflow import dossier_lines, dossier_record, receiver_of
 
 KINDS = ("to-trinh", "quyet-dinh", "giay-khen")
@@ -50,9 +50,6 @@ FIELD_PT = {"Tên": 20, "Đơn vị": 14, "Thành tích": 13, "Số quyết đ�
             "Người ký": 14, "Số vào sổ": 11}
 STOCK_RIGHT_MM = 15  # a field's frame runs from X to this far from the sheet's right edge
 
-# nothing that looks like an e-mail address or a phone number reaches a printed document
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.-]?\d){8,10}(?!\d)")
 
 
 class DocumentError(TdktError):
@@ -60,10 +57,9 @@ class DocumentError(TdktError):
 
 
 def scrub(text: object) -> str:
-    s = L.clean(text)
-    s = _EMAIL.sub("", s)
-    s = _PHONE.sub("", s)
-    return " ".join(s.split())
+    """Nothing that looks like an e-mail address or a phone number reaches a printed document
+    (the same rule as the public honour board)."""
+    return strip_contacts(L.clean(text))
 
 
 def _text(v: Any) -> str:
