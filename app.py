@@ -18,6 +18,7 @@ READ = [
     st.Page("views/bao_cao.py", title="Báo cáo", icon=":material/description:", url_path="bao-cao"),
     st.Page("views/chat_luong.py", title="Chất lượng dữ liệu", icon=":material/fact_check:", url_path="chat-luong"),
     st.Page("views/don_doc.py", title="Đôn đốc", icon=":material/campaign:", url_path="don-doc"),
+    st.Page("views/dang_ky.py", title="Đăng ký thi đua", icon=":material/how_to_reg:", url_path="dang-ky"),
     st.Page("views/tra_cuu.py", title="Tra cứu", icon=":material/person_search:", url_path="tra-cuu"),
 ]
 # the public honour board (SPEC 7): every session has it, signed in or not, even under [auth]

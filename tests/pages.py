@@ -12,7 +12,7 @@ TRAINER = "daotao@demo.tdkt.vn"
 DESK = "thidua@demo.tdkt.vn"
 
 READ = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py", "views/dao_tao.py",
-        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py", "views/tra_cuu.py",
+        "views/dien_hinh.py", "views/bao_cao.py", "views/chat_luong.py", "views/don_doc.py", "views/dang_ky.py", "views/tra_cuu.py",
         "views/vinh_danh.py"]
 ENTRY = ["views/nhap_lieu.py", "views/ho_so.py", "views/xet_duyet.py"]
 ROLE_PAGES = {
