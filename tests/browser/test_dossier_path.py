@@ -200,3 +200,11 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     desk.get_by_label("Tìm kiếm").press("Enter")
     wait_for_app(desk, 60000)
     see(desk, "5/")
+
+    # and on the public honour board, by name, with the decision's number
+    go(desk, "Vinh danh", "Vinh danh")
+    desk.get_by_label("Tìm theo tên").fill("Lục Văn Sáu")
+    desk.get_by_label("Tìm theo tên").press("Enter")
+    wait_for_app(desk, 60000)
+    see(desk, "Lục Văn Sáu")
+    see(desk, "456/QĐ-LĐLĐ")
