@@ -8,6 +8,8 @@ from datetime import date
 
 import pandas as pd
 
+from indicators.core import active_units
+from sheets import clock
 from sheets import schema as S
 from sheets.load import Dataset
 from sheets.text import fold
@@ -60,9 +62,13 @@ def _award_year(awards: pd.DataFrame) -> pd.Series:
 
 
 def compute(ds: Dataset, year: int, scope: str | None) -> Registrations:
+    """The units of the scope active at E (SPEC 4), and any other that registered for the year."""
     units = ds.frames["DonVi"]
-    codes = [str(u) for u in units["unit"] if str(u) in set(ds.tree.subtree(scope))]
     dk = current(ds, year).set_index("unit")
+    end = pd.Timestamp(min(date(year, 12, 31), clock.today()))
+    active = set(units.loc[active_units(units, end).to_numpy(), "unit"]) | set(dk.index)
+    inside = set(ds.tree.subtree(scope))
+    codes = [str(u) for u in units["unit"] if u in inside and u in active]
     kt = ds.frames["KhenThuong"]
     kt = kt[(kt["subject"] == S.SUBJECT_COLLECTIVE) & (_award_year(kt) == year)]
     rows: list[dict[str, object]] = []

@@ -58,13 +58,13 @@ def store() -> MemoryStore:
 def test_who_registered_and_titles_against_awards(store: MemoryStore) -> None:
     reg = R.compute(load(store), 2025, "H1")
     by_unit = reg.units.set_index(R.C_CODE)
-    assert set(by_unit.index) == {"H1", "C1", "C2", "C3", "C6"}  # the scope: H1 and its subtree
+    assert set(by_unit.index) == {"H1", "C1", "C3", "C6"}  # H1 and its subtree; C2 is dissolved
     assert by_unit.at["C1", R.C_STATUS] == R.REGISTERED
     assert by_unit.at["C1", R.C_DATE].date() == date(2025, 1, 20) and by_unit.at["C1", R.C_PEOPLE] == 40
     assert by_unit.at["C3", R.C_STATUS] == R.NOT_REGISTERED  # voided
     assert by_unit.at["C6", R.C_STATUS] == R.NOT_REGISTERED  # 2024 only
-    assert (reg.registered, reg.in_scope) == (1, 5)
-    assert list(reg.units[R.C_STATUS])[:4] == [R.NOT_REGISTERED] * 4  # the unregistered first
+    assert (reg.registered, reg.in_scope) == (1, 4)
+    assert list(reg.units[R.C_STATUS])[:3] == [R.NOT_REGISTERED] * 3  # the unregistered first
     titles = reg.titles.set_index(R.C_TITLE)
     assert titles.at["cong doan co so  VUNG MANH", R.C_MET] == "Đạt"
     assert titles.at["cong doan co so  VUNG MANH", R.C_DECISION] == "R1/QĐ ngày 20/11/2025"
