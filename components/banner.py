@@ -179,13 +179,9 @@ def filters(ds: Dataset, *, scope: bool = True, scope_label_text: str = "Phạm 
     picked = options[0] if options else ""
     if scope and options:
         cur = shared_scope(ds)
-        if st.session_state.get("scope") not in options:
-            # set through the state (not ``index``), so a box already on screen shows it too: after a
-            # role switch the browser would otherwise keep drawing the last user's scope
-            st.session_state["scope"] = cur if cur in options else options[0]
         with cols[0]:
             picked = st.selectbox(
-                scope_label_text, options, key="scope",
+                scope_label_text, options, index=options.index(cur) if cur in options else 0, key="scope",
                 format_func=lambda c: scope_label(ds, c),
             ) or options[0]
         _remember("scope", picked)

@@ -42,7 +42,9 @@ def _open(page: Any, url: str) -> str:
 
 def test_board_is_public_and_other_pages_ask_to_sign_in(app_url: str, new_page: Any) -> None:
     page = new_page()
-    text = _open(page, f"{app_url}/vinh-danh")
+    _open(page, f"{app_url}/vinh-danh")
+    page.get_by_text("Quyết định số").first.wait_for(timeout=60000)  # the cards, drawn after the filters
+    text = _body(page)
     assert "Vinh danh" in text and "Khen thưởng (" in text and "Quyết định số" in text
     assert page.get_by_role("button", name="Đăng nhập").count() == 0
     for path in ("tong-quan", "tra-cuu", "khen-thuong"):
