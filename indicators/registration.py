@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from indicators.core import active_units
+from indicators.fmt import day
 from sheets import clock
 from sheets import schema as S
 from sheets.load import Dataset
@@ -47,18 +48,9 @@ def split_titles(text: object) -> list[str]:
 
 
 def current(ds: Dataset, year: int) -> pd.DataFrame:
-    """The year's registrations that stand (resolved by the loader, voided ones left out)."""
+    """The year's registrations that stand (the loader resolved versions and left voided ones out)."""
     dk = ds.frames["DangKy"]
-    dk = dk[dk["year"] == year]
-    if "void" in dk.columns:
-        dk = dk[~dk["void"].fillna(False).astype(bool)]
-    return dk
-
-
-def _award_year(awards: pd.DataFrame) -> pd.Series:
-    """An award's year: its Năm, else the year of its decision."""
-    decided = pd.to_datetime(awards["decided"], errors="coerce").dt.year
-    return awards["year"].where(awards["year"].notna(), decided)
+    return dk[dk["year"] == year]
 
 
 def compute(ds: Dataset, year: int, scope: str | None) -> Registrations:
@@ -70,7 +62,7 @@ def compute(ds: Dataset, year: int, scope: str | None) -> Registrations:
     inside = set(ds.tree.subtree(scope))
     codes = [str(u) for u in units["unit"] if u in inside and u in active]
     kt = ds.frames["KhenThuong"]
-    kt = kt[(kt["subject"] == S.SUBJECT_COLLECTIVE) & (_award_year(kt) == year)]
+    kt = kt[(kt["subject"] == S.SUBJECT_COLLECTIVE) & (kt["year"] == year)]  # a blank Năm: its decision's
     rows: list[dict[str, object]] = []
     title_rows: list[dict[str, object]] = []
     for code in codes:
@@ -111,8 +103,7 @@ def _order(status: str) -> int:
 def _decision(award: pd.Series) -> str:
     no = award["decision_no"] if isinstance(award["decision_no"], str) else ""
     when = award["decided"]
-    day = when.strftime("%d/%m/%Y") if isinstance(when, date | pd.Timestamp) and not pd.isna(when) else ""
-    return " ngày ".join(p for p in (no, day) if p)
+    return " ngày ".join(p for p in (no, day(when) if pd.notna(when) else "") if p)
 
 
 def known_titles(ds: Dataset) -> list[str]:

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from components import auth, data, forms, tables
+from components import settings_tables as T
 from components.fmt import day
-from indicators.core import NAMES
 from sheets import clock
 from sheets import schema as S
 from sheets.load import Dataset, User
@@ -21,30 +21,6 @@ from sheets.parse import ERROR, WARNING
 
 
 # --- source and health ------------------------------------------------------------------------
-def health_frame(ds: Dataset) -> pd.DataFrame:
-    """One row per linked spreadsheet: who owns it, its link, when it was read, its problems."""
-    units = ds.frames["DonVi"]
-    owners: dict[str, list[str]] = {}
-    for code, sheet in zip(units["unit"], units["sheet"], strict=True):
-        if isinstance(sheet, str) and sheet:
-            owners.setdefault(sheet, []).append(str(code))
-    rows = []
-    for name in ds.sheets:
-        probs = [p for p in ds.problems if p.spreadsheet == name]
-        owner = ("Bảng tính đăng ký (tỉnh)" if name == ds.registry
-                 else ", ".join(f"{c} — {ds.tree.name(c)}" for c in owners.get(name, [])))
-        rows.append({
-            "Bảng tính": tables.sheet_label(name),
-            "Đơn vị": owner,
-            "Liên kết": ds.sheet_urls.get(name),
-            "Đọc lúc": ds.loaded_at.strftime("%d/%m/%Y %H:%M:%S"),
-            "Tình trạng": ("Không đọc được: " + ds.sheet_errors[name]) if name in ds.sheet_errors else "Đọc được",
-            "Lỗi": sum(1 for p in probs if p.severity == ERROR),
-            "Cảnh báo": sum(1 for p in probs if p.severity == WARNING),
-        })
-    return pd.DataFrame(rows, columns=["Bảng tính", "Đơn vị", "Liên kết", "Đọc lúc", "Tình trạng", "Lỗi", "Cảnh báo"])
-
-
 def source_section(ds: Dataset) -> None:
     spec = data.source_spec()
     counts = ds.problem_counts()
@@ -66,7 +42,7 @@ def source_section(ds: Dataset) -> None:
     if st.button("Làm mới dữ liệu", key="cd_refresh", icon=":material/refresh:"):
         data.refresh()
         st.rerun()
-    health = health_frame(ds)
+    health = T.health_frame(ds)
     if health["Liên kết"].isna().all():  # files and SQLite have no links to open
         health = health.drop(columns="Liên kết")
     health = health[tables.phone_order(health.columns)]  # the status within reach on a phone
@@ -120,38 +96,9 @@ def _year_picker(key: str) -> int:
     return int(st.selectbox("Năm", years, index=years.index(today.year), key=key))
 
 
-def targets_frame(ds: Dataset, year: int) -> pd.DataFrame:
-    ct = ds.frames["ChiTieu"]
-    ct = ct[ct["year"] == year].set_index("code")
-    th = ds.thresholds(year)
-    return pd.DataFrame([
-        {"Mã chỉ tiêu": code, "Chỉ tiêu": NAMES[code], "Ngưỡng (%)": float(th[code]),
-         "Ghi chú": ct.at[code, "note"] if code in ct.index and isinstance(ct.at[code, "note"], str) else None,
-         "Nguồn": "ChiTieu" if code in ct.index else "Mặc định của kế hoạch"}
-        for code in S.INDICATOR_CODES
-    ])
-
-
-def _cell(v: Any) -> Any:
-    """A grid cell for comparison: blanks are None, text trimmed, timestamps as dates."""
-    if v is None or v is pd.NaT or v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.date()
-    if isinstance(v, str):
-        return v.strip() or None
-    return v
-
-
-def _changed(stored: pd.DataFrame, edited: pd.DataFrame, cols: list[str]) -> list[int]:
-    """Row positions whose ``cols`` differ between the stored and the edited grid."""
-    return [i for i in range(len(stored))
-            if [_cell(stored.at[i, c]) for c in cols] != [_cell(edited.at[i, c]) for c in cols]]
-
-
 def targets_section(ds: Dataset, me: User) -> None:
     year = _year_picker("ct_year")
-    stored = targets_frame(ds, year)
+    stored = T.targets_frame(ds, year)
     flow = forms.Flow(f"ct_{year}", tab="ChiTieu", user=me)
     with st.form(f"ct_form_{year}", border=False):  # a typed cell does not rerun the page
         edited = st.data_editor(
@@ -168,7 +115,7 @@ def targets_section(ds: Dataset, me: User) -> None:
             placeholder="",
         )
         submitted = st.form_submit_button("Lưu chỉ tiêu", type="primary", key="ct_save")
-    changed = _changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
+    changed = T.changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
     if submitted and not changed:
         st.info("Chưa có thay đổi nào để lưu.")
     elif submitted:
@@ -183,18 +130,9 @@ def targets_section(ds: Dataset, me: User) -> None:
     flow.note()
 
 
-def deadlines_frame(ds: Dataset, year: int) -> pd.DataFrame:
-    kb = ds.frames["KyBaoCao"]
-    own = set(kb.loc[kb["year"] == year, "period"])
-    return pd.DataFrame([
-        {"Kỳ": p, "Hạn nộp": d, "Nguồn": "KyBaoCao" if p in own else "Mặc định"}
-        for p, d in ds.deadlines(year).items()
-    ])
-
-
 def deadlines_section(ds: Dataset, me: User) -> None:
     year = _year_picker("kb_year")
-    stored = deadlines_frame(ds, year)
+    stored = T.deadlines_frame(ds, year)
     flow = forms.Flow(f"kb_{year}", tab="KyBaoCao", user=me)
     with st.form(f"kb_form_{year}", border=False):
         edited = st.data_editor(
@@ -204,7 +142,7 @@ def deadlines_section(ds: Dataset, me: User) -> None:
             placeholder="",
         )
         submitted = st.form_submit_button("Lưu hạn báo cáo", type="primary", key="kb_save")
-    changed = _changed(stored, edited, ["Hạn nộp"])
+    changed = T.changed(stored, edited, ["Hạn nộp"])
     st.caption("Hạn hiện tại: " + "; ".join(f"{p} {day(d)}" for p, d in ds.deadlines(year).items()))
     if submitted and not changed:
         st.info("Chưa có thay đổi nào để lưu.")

@@ -5,7 +5,8 @@ tables, so a phone (and the federation's website, through ``?embed=true``) reads
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -105,22 +106,14 @@ def _filters(ds: Dataset) -> tuple[int | None, str | None, str]:
     return (int(year) if year is not None else None), unit, text or ""
 
 
-def _awards(board: B.Board, key: str) -> None:
-    if not board.awards:
-        st.info("Chưa có khen thưởng nào đã quyết định theo lựa chọn này.")
+def _cards_of(items: Sequence[Any], card: Callable[[Any], str], key: str, empty: str) -> None:
+    """The first cards of a list, and "Xem thêm" for the next ones."""
+    if not items:
+        st.info(empty)
         return
-    shown = _more(key, len(board.awards))
-    _cards([_award_card(a) for a in board.awards[:shown]])
-    _more_button(key, shown, len(board.awards))
-
-
-def _exemplars(board: B.Board, key: str) -> None:
-    if not board.exemplars:
-        st.info("Chưa có điển hình tiên tiến nào theo lựa chọn này.")
-        return
-    shown = _more(key, len(board.exemplars))
-    _cards([_exemplar_card(e) for e in board.exemplars[:shown]])
-    _more_button(key, shown, len(board.exemplars))
+    shown = _more(key, len(items))
+    _cards([card(i) for i in items[:shown]])
+    _more_button(key, shown, len(items))
 
 
 def _dossiers(board: B.Board) -> None:
@@ -162,9 +155,10 @@ def render() -> None:
         f"Lấy ý kiến ({num(len(board.dossiers))})",
     ])
     with t_awards:
-        _awards(board, key + "_kt")
+        _cards_of(board.awards, _award_card, key + "_kt",
+                  "Chưa có khen thưởng nào đã quyết định theo lựa chọn này.")
     with t_exemplars:
-        _exemplars(board, key + "_dh")
+        _cards_of(board.exemplars, _exemplar_card, key + "_dh", "Chưa có điển hình tiên tiến nào theo lựa chọn này.")
     with t_dossiers:
         _dossiers(board)
 
