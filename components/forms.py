@@ -127,10 +127,11 @@ def saved_message(result: Any, what: str) -> str:
     if getattr(result, "completed", False):  # a retry finishing an interrupted multi-spreadsheet write
         return (f"{what} — đã ghi thêm {result.rows_added} dòng còn thiếu; "
                 f"{result.rows - result.rows_added} dòng khác đã vào từ lần ghi trước (tổng {result.rows} dòng).")
-    from components.tables import sheet_label
+    from components.tables import REGISTRY_VI, sheet_label
 
-    sheets = ", ".join(str(sheet_label(n)) for n in (getattr(result, "sheets", {}) or {}))
-    return f"{what} — đã ghi {getattr(result, 'rows', 0)} dòng vào bảng tính {sheets}."
+    names = [str(sheet_label(n)) for n in (getattr(result, "sheets", {}) or {})]
+    where = ", ".join(n if n == REGISTRY_VI else f"bảng tính {n}" for n in names)
+    return f"{what} — đã ghi {getattr(result, 'rows', 0)} dòng" + (f" vào {where}." if where else ".")
 
 
 # --- who may write what -------------------------------------------------------------------
@@ -382,6 +383,7 @@ class Flow:
 
     @property
     def phase(self) -> str:
+        self._check_landed()
         return str(self._state.get("phase", "draft"))
 
     def pending(self, inputs: dict[str, Any] | Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -463,31 +465,48 @@ class Flow:
                on_saved: Callable[[Any], None] | None = None) -> None:
         scope = f"flow:{self.key}"
         wid = write_id or pending(scope, rows)["id"]
+        # Written down before the write: a click arriving during the write stops this run at
+        # its next touch of st.session_state, and the next run must still learn what landed.
+        s = self._state
+        s.clear()
+        s.update(phase="writing", write_id=wid, what=what, keep=keep, rows=rows)
         result = save(scope, self.tab, rows, self.user, write_id=wid)
         if result is None:  # the failure is on screen, the input kept; the rows may have landed
-            self._state.clear()
-            self._state.update(phase="failed", write_id=wid, what=what, keep=keep, rows=rows)
+            s["phase"] = "failed"
             return
+        self._saved(s, rows, saved_message(result, what), keep)
         done(scope)
         if on_saved is not None:
             on_saved(result)
-        self._saved(rows, saved_message(result, what), keep)
+        self._clear_inputs(s)
         st.rerun(scope="app")
 
-    def _saved(self, rows: list[dict[str, Any]], message: str, keep: bool) -> None:
-        clear(self.k(""))
-        s = self._state
+    def _saved(self, s: dict[str, Any], rows: list[dict[str, Any]], message: str, keep: bool) -> None:
+        # a plain dict: changing it cannot be interrupted, unlike st.session_state
         s.clear()
-        s.update(phase="saved", message=message, keep=keep, scroll=True,
+        s.update(phase="saved", message=message, keep=keep, scroll=True, uncleared=True,
                  lines=record_lines(self.tab, rows[0]) if len(rows) == 1 and not keep else [])
 
+    def _clear_inputs(self, s: dict[str, Any]) -> None:
+        if s.get("uncleared"):
+            clear(self.k(""))
+            s["uncleared"] = False
+
     def _check_landed(self) -> None:
-        """A failure whose answer was lost: when the data read since holds its write id, the
-        write landed after all; say so instead of leaving "thử lại" for a write that is done.
-        The pending id stays: the same content sent again is recognised by the door."""
+        """A write whose answer was lost (a failure, or a run stopped by the next click): when
+        the data read since holds its write id, the write landed; say so instead of leaving
+        "thử lại" for a write that is done. The pending id stays: the same content sent again
+        is recognised by the door. A write stopped before it landed is a draft again."""
         s = self._state
-        if s.get("phase") == "failed" and data.landed(self.tab, str(s["write_id"])):
-            self._saved(s["rows"], saved_message(SimpleNamespace(already=True), s["what"]), s["keep"])
+        if s.get("phase") in ("failed", "writing"):
+            if data.landed(self.tab, str(s["write_id"])):
+                self._saved(s, s["rows"], saved_message(SimpleNamespace(already=s["phase"] == "failed", rows=len(s["rows"])),
+                                                      s["what"]),
+                            s["keep"])
+            elif s["phase"] == "writing":
+                s.clear()
+        if s.get("phase") == "saved":
+            self._clear_inputs(s)
 
 
 def tabs(key: str, labels: Sequence[str]) -> Sequence[Any]:

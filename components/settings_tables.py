@@ -45,7 +45,7 @@ def targets_frame(ds: Dataset, year: int) -> pd.DataFrame:
     return pd.DataFrame([
         {"Mã chỉ tiêu": code, "Chỉ tiêu": NAMES[code], "Ngưỡng (%)": float(th[code]),
          "Ghi chú": ct.at[code, "note"] if code in ct.index and isinstance(ct.at[code, "note"], str) else None,
-         "Nguồn": "ChiTieu" if code in ct.index else "Mặc định của kế hoạch"}
+         "Nguồn": "Đã giao (trang ChiTieu)" if code in ct.index else "Mặc định của kế hoạch"}
         for code in S.INDICATOR_CODES
     ])
 
@@ -71,6 +71,6 @@ def deadlines_frame(ds: Dataset, year: int) -> pd.DataFrame:
     kb = ds.frames["KyBaoCao"]
     own = set(kb.loc[kb["year"] == year, "period"])
     return pd.DataFrame([
-        {"Kỳ": p, "Hạn nộp": d, "Nguồn": "KyBaoCao" if p in own else "Mặc định"}
+        {"Kỳ": p, "Hạn nộp": d, "Nguồn": "Đã giao (trang KyBaoCao)" if p in own else "Mặc định của kế hoạch"}
         for p, d in ds.deadlines(year).items()
     ])

@@ -79,6 +79,34 @@ def test_look_alike_movement_asks_before_writing(demo_copy: Path) -> None:
     assert len(_movements(demo_copy, NAME)) == 2
 
 
+
+def test_a_run_stopped_after_its_write_still_confirms_it(demo_copy: Path) -> None:
+    """A second click reaching the server while the first save runs stops that run at its next
+    touch of the session (Streamlit); the write may have landed. The next run must say so."""
+    at = _entry("Phong trào")
+    _fill(at)
+    _click(at, "Phát động")
+    versions = load(SqliteStore(demo_copy)).versions["PhongTrao"]
+    wid = str(versions.loc[versions["name"] == NAME, "write_id"].iloc[0])
+    row = {"name": NAME, "launched": date(2026, 10, 1)}
+    # as the stopped run left it: the write recorded as under way, the inputs not yet cleared
+    at.session_state["_flow_pt"] = {"phase": "writing", "write_id": wid, "what": "Đã phát động «X»",
+                                    "keep": False, "rows": [row]}
+    at.session_state["f_pt_name"] = NAME
+    at.run()
+    assert "Đã phát động «X» — đã ghi 1 dòng." in _successes(at)
+    assert "Phát động" not in [b.label for b in at.button]
+    _click(at, "Thêm mới")
+    assert at.text_input(key="f_pt_name").value == ""
+    # stopped before it landed: a draft again, the input kept, nothing written
+    at.session_state["_flow_pt"] = {"phase": "writing", "write_id": "chua-ghi", "what": "Y",
+                                    "keep": False, "rows": [row]}
+    at.session_state["f_pt_name"] = "Tên còn giữ"
+    at.run()
+    assert "Phát động" in [b.label for b in at.button]
+    assert at.text_input(key="f_pt_name").value == "Tên còn giữ"
+    assert len(_movements(demo_copy, NAME)) == 1
+
 # --- the same lifecycle on the other pages that write ----------------------------------------
 def _page(page: str, tab_key: str | None = None, tab: str | None = None, actor: str = OFFICER) -> AppTest:
     at = AppTest.from_file("../app.py", default_timeout=90)

@@ -117,7 +117,8 @@ def targets_section(ds: Dataset, me: User) -> None:
         submitted = st.form_submit_button("Lưu chỉ tiêu", type="primary", key="ct_save")
     changed = T.changed(stored, edited, ["Ngưỡng (%)", "Ghi chú"])
     if submitted and not changed:
-        st.info("Chưa có thay đổi nào để lưu.")
+        if flow.phase != "saved":  # a second click on a save just made: its confirmation says it all
+            st.info("Chưa có thay đổi nào để lưu.")
     elif submitted:
         flow.reset()
         rows: list[dict[str, Any]] = [
@@ -145,7 +146,8 @@ def deadlines_section(ds: Dataset, me: User) -> None:
     changed = T.changed(stored, edited, ["Hạn nộp"])
     st.caption("Hạn hiện tại: " + "; ".join(f"{p} {day(d)}" for p, d in ds.deadlines(year).items()))
     if submitted and not changed:
-        st.info("Chưa có thay đổi nào để lưu.")
+        if flow.phase != "saved":  # a second click on a save just made: its confirmation says it all
+            st.info("Chưa có thay đổi nào để lưu.")
     elif submitted:
         flow.reset()
         rows: list[dict[str, Any]] = [
