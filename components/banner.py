@@ -125,19 +125,23 @@ def _remember(key: str, value: object) -> None:
 _SCOPE_WIDGETS = ("scope", "bc_unit", "dh_scope", "tc_scope")  # every page's scope box
 
 
-def _follow_actor() -> None:
-    """Another user (the demo's role switch): their own defaults, not the last user's choice."""
+def _follow_actor(ds: Dataset) -> None:
+    """Another user (the demo's role switch): their own defaults, not the last user's choice.
+    The box already on screen is given the value (forgetting it would leave the browser
+    showing the last user's scope while the figures use the new one)."""
     actor = st.session_state.get(auth.ACTOR_KEY)
     if st.session_state.get(_MIRROR + "actor", actor) != actor:
+        own = default_scope(ds)  # one of D.scope_options, the options of every scope box
         for k in _SCOPE_WIDGETS:
-            st.session_state.pop(k, None)
+            if k in st.session_state:
+                st.session_state[k] = own
         st.session_state.pop(_MIRROR + "scope", None)
     st.session_state[_MIRROR + "actor"] = actor
 
 
 def shared_scope(ds: Dataset) -> str:
     """The scope chosen on any page (the user's own unit until one is chosen)."""
-    _follow_actor()
+    _follow_actor(ds)
     return str(_shared("scope", default_scope(ds)))
 
 

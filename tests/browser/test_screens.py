@@ -388,3 +388,26 @@ def test_admin_saves_a_threshold_once_in_the_third_tab(app: tuple[str, Path], ne
     assert _selected(page, "Chỉ tiêu")
     versions = load(SqliteStore(path)).versions["ChiTieu"]
     assert 77.0 in set(versions.loc[versions["code"] == "T1A", "threshold"].astype(float))
+
+
+# --- (d) right defaults ---------------------------------------------------------------------
+def _scope_shown(page: Any) -> str:
+    return str(page.get_by_role("combobox", name="Phạm vi").input_value())
+
+
+@pytest.mark.parametrize("first, second, unit", [
+    ("lanhdao@demo.tdkt.vn", "canbo.babe@demo.tdkt.vn", "Ba Bể"),
+    ("canbo.babe@demo.tdkt.vn", "canbo.gd@demo.tdkt.vn", "Giáo dục"),
+])
+def test_a_role_switch_shows_the_new_users_own_scope(app: tuple[str, Path], new_page: Any, first: str,
+                                                     second: str, unit: str) -> None:
+    """The scope box on screen is the one the figures use: the new user's unit, not the last one's."""
+    page = start(new_page, app[0], first, 1400)
+    go(page, "Tổng quan")
+    before = _scope_shown(page)
+    act_as(page, second)
+    settle(page)
+    shown = _scope_shown(page)
+    assert shown != before and unit in shown, f"after the switch the box shows «{shown}» (was «{before}»)"
+    caption = page.get_by_text("Số liệu năm").first.inner_text()
+    assert f"phạm vi {shown}" in caption, caption
