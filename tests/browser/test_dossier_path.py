@@ -84,6 +84,14 @@ def press(page: Any, name: str) -> None:
     wait_for_app(page, 60000)
 
 
+def press_twice(page: Any, name: str) -> None:
+    """Two clicks as fast as a hand can (the second while the first still runs)."""
+    button = page.get_by_role("button", name=name, exact=True).first
+    button.scroll_into_view_if_needed()
+    button.evaluate("b => { b.click(); b.click(); }")
+    wait_for_app(page, 60000)
+
+
 def see(page: Any, text: str) -> None:
     try:
         page.get_by_text(text).first.wait_for(timeout=60000)
@@ -173,9 +181,11 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
 
     go(desk, "Xét duyệt", "Xét duyệt")
     pick(desk, "Hồ sơ", code)
-    press(desk, "Tiếp nhận hồ sơ")
+    press_twice(desk, "Tiếp nhận hồ sơ")
     see(desk, f"Đã tiếp nhận hồ sơ {code}")
     assert status(path, code) == S.DOSSIER_RECEIVED
+    hs = load(SqliteStore(path)).versions["HoSo"]
+    assert ((hs["dossier"] == code) & (hs["status"] == S.DOSSIER_RECEIVED)).sum() == 1  # one step, not two
     desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả").locator("label").click()
     press(desk, "Ghi kết quả")
     see(desk, "Đã ghi kết quả 5 dòng")
@@ -183,7 +193,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     see(desk, f"Đã xét duyệt hồ sơ {code}")
     desk.get_by_label("Số quyết định *").fill("456/QĐ-LĐLĐ")
     desk.get_by_label("Người ký").fill("Chủ tịch Hoàng Văn Minh")
-    press(desk, "Ghi quyết định")
+    press_twice(desk, "Ghi quyết định")
     see(desk, "5 khen thưởng đã vào trang Khen thưởng")
     shot(desk, "xet-duyet-path")
 

@@ -411,3 +411,21 @@ def test_a_role_switch_shows_the_new_users_own_scope(app: tuple[str, Path], new_
     assert shown != before and unit in shown, f"after the switch the box shows «{shown}» (was «{before}»)"
     caption = page.get_by_text("Số liệu năm").first.inner_text()
     assert f"phạm vi {shown}" in caption, caption
+
+
+def test_officer_registers_once_on_a_phone(app: tuple[str, Path], new_page: Any) -> None:
+    """Đăng ký thi đua at 390 px: two fast clicks (and two on "Vẫn ghi" when the unit has already
+    registered this year) make one new version, and the confirmation is in view."""
+    url, path = app
+    page = start(new_page, url, "canbo.babe@demo.tdkt.vn", 390)
+    go(page, "Đăng ký thi đua")
+    versions = load(SqliteStore(path)).versions["DangKy"]
+    before = len(versions)
+    _click_twice(page, page.get_by_role("button", name="Lưu đăng ký", exact=True))
+    settle(page)
+    again = page.get_by_role("button", name="Vẫn ghi", exact=True)
+    if again.count():
+        _click_twice(page, again)
+    _confirmation_stays(page, "Đã lưu đăng ký thi đua năm")
+    assert len(load(SqliteStore(path)).versions["DangKy"]) == before + 1
+    assert page.get_by_role("button", name="Lưu đăng ký", exact=True).count() == 0
