@@ -500,9 +500,8 @@ class Flow:
         s = self._state
         if s.get("phase") in ("failed", "writing"):
             if data.landed(self.tab, str(s["write_id"])):
-                self._saved(s, s["rows"], saved_message(SimpleNamespace(already=s["phase"] == "failed", rows=len(s["rows"])),
-                                                      s["what"]),
-                            s["keep"])
+                result = SimpleNamespace(already=s["phase"] == "failed", rows=len(s["rows"]))
+                self._saved(s, s["rows"], saved_message(result, s["what"]), s["keep"])
             elif s["phase"] == "writing":
                 s.clear()
         if s.get("phase") == "saved":
