@@ -429,3 +429,19 @@ def test_officer_registers_once_on_a_phone(app: tuple[str, Path], new_page: Any)
     _confirmation_stays(page, "Đã lưu đăng ký thi đua năm")
     assert len(load(SqliteStore(path)).versions["DangKy"]) == before + 1
     assert page.get_by_role("button", name="Lưu đăng ký", exact=True).count() == 0
+
+
+def test_leader_changes_the_year_in_the_second_tab_and_stays_there(app: tuple[str, Path], new_page: Any) -> None:
+    """A leader (read only) follows reports in Báo cáo's second tab: a new year keeps the tab."""
+    page = start(new_page, app[0], "lanhdao@demo.tdkt.vn", 390)
+    go(page, "Báo cáo")
+    open_tab(page, "Theo dõi gửi báo cáo")
+    year = page.get_by_role("combobox", name="Năm").first
+    year.scroll_into_view_if_needed()
+    year.click()
+    page.get_by_role("option", name="2025", exact=True).first.click()
+    settle(page)
+    assert _selected(page, "Theo dõi gửi báo cáo")
+    page.get_by_text("Các kỳ báo cáo năm 2025").first.wait_for(timeout=30000)
+    assert page.get_by_text("Vai trò của bạn chỉ được xem tình trạng gửi báo cáo.").first.is_visible()
+    assert page.get_by_role("button", name="Ghi nhận đã gửi", exact=True).count() == 0
