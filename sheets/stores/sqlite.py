@@ -18,6 +18,7 @@ import math
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -135,7 +136,7 @@ class SqliteStore:
             if self._ready:
                 return
             # WAL is a property of the file: readers never block the writer, nor it them.
-            conn.execute("PRAGMA journal_mode = WAL")
+            _wal(conn)
             with _transaction(conn):
                 found = conn.execute("PRAGMA user_version").fetchone()[0]
                 if found < SCHEMA_VERSION:
@@ -362,6 +363,22 @@ class SqliteStore:
 
 def _bump(conn: sqlite3.Connection, sheet_id: int) -> None:
     conn.execute("UPDATE spreadsheet SET version = version + 1 WHERE id = ?", (sheet_id,))
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Put the file in WAL mode. Asking while another process writes can answer "database is
+    locked" at once (SQLite's busy handler does not cover it): a file already in WAL needs
+    nothing, else ask again until the busy timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager

@@ -443,5 +443,5 @@ def test_leader_changes_the_year_in_the_second_tab_and_stays_there(app: tuple[st
     settle(page)
     assert _selected(page, "Theo dõi gửi báo cáo")
     page.get_by_text("Các kỳ báo cáo năm 2025").first.wait_for(timeout=30000)
-    assert page.get_by_text("Vai trò của bạn chỉ được xem tình trạng gửi báo cáo.").first.is_visible()
+    page.get_by_text("Vai trò của bạn chỉ được xem tình trạng gửi báo cáo.").first.wait_for(timeout=30000)
     assert page.get_by_role("button", name="Ghi nhận đã gửi", exact=True).count() == 0
