@@ -475,7 +475,6 @@ class Flow:
             s["phase"] = "failed"
             return
         self._saved(s, rows, saved_message(result, what), keep)
-        done(scope)
         if on_saved is not None:
             on_saved(result)
         self._clear_inputs(s)

@@ -79,7 +79,6 @@ def test_look_alike_movement_asks_before_writing(demo_copy: Path) -> None:
     assert len(_movements(demo_copy, NAME)) == 2
 
 
-
 def test_a_run_stopped_after_its_write_still_confirms_it(demo_copy: Path) -> None:
     """A second click reaching the server while the first save runs stops that run at its next
     touch of the session (Streamlit); the write may have landed. The next run must say so."""
@@ -106,6 +105,7 @@ def test_a_run_stopped_after_its_write_still_confirms_it(demo_copy: Path) -> Non
     assert "Phát động" in [b.label for b in at.button]
     assert at.text_input(key="f_pt_name").value == "Tên còn giữ"
     assert len(_movements(demo_copy, NAME)) == 1
+
 
 # --- the same lifecycle on the other pages that write ----------------------------------------
 def _page(page: str, tab_key: str | None = None, tab: str | None = None, actor: str = OFFICER) -> AppTest:

@@ -22,7 +22,7 @@ from sheets.copy import copy_store
 from sheets.load import Dataset, load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
-from tests.browser.conftest import SCREENSHOTS, start_server, stop_server, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, click_twice, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -85,10 +85,7 @@ def press(page: Any, name: str) -> None:
 
 
 def press_twice(page: Any, name: str) -> None:
-    """Two clicks as fast as a hand can (the second while the first still runs)."""
-    button = page.get_by_role("button", name=name, exact=True).first
-    button.scroll_into_view_if_needed()
-    button.evaluate("b => { b.click(); b.click(); }")
+    click_twice(page.get_by_role("button", name=name, exact=True).first)
     wait_for_app(page, 60000)
 
 

@@ -26,7 +26,7 @@ from sheets.copy import copy_store
 from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
-from tests.browser.conftest import start_server, stop_server, wait_for_app
+from tests.browser.conftest import click_twice, start_server, stop_server, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -220,12 +220,6 @@ def test_no_english_or_raw_value_wide(app: tuple[str, Path], new_page: Any, emai
 
 
 # --- (b) save twice fast: one record, the confirmation stays in view, the tab stays ---------
-def _click_twice(page: Any, button: Any) -> None:
-    """Two clicks as fast as a hand can (the second while the first still runs)."""
-    button.scroll_into_view_if_needed()
-    button.evaluate("b => { b.click(); b.click(); }")
-
-
 def _confirmation_stays(page: Any, text: str) -> None:
     msg = page.get_by_text(text).first
     msg.wait_for(timeout=30000)
@@ -256,7 +250,7 @@ def test_officer_launches_a_movement_once_in_the_second_tab(app: tuple[str, Path
     open_tab(page, "Phong trào")
     name = f"Thi đua bấm hai lần {width}"
     page.get_by_label("Tên phong trào *").fill(name)
-    _click_twice(page, page.get_by_role("button", name="Phát động", exact=True))
+    click_twice(page.get_by_role("button", name="Phát động", exact=True))
     _confirmation_stays(page, f"Đã phát động phong trào «{name}»")
     assert _count(path, "PhongTrao", "name", name) == 1
     assert _selected(page, "Phong trào")
@@ -272,7 +266,7 @@ def test_officer_records_a_review_at_the_bottom_on_a_phone(app: tuple[str, Path]
     button.scroll_into_view_if_needed()
     mv = page.get_by_role("combobox", name="Phong trào").input_value().split(" — ")[0]
     before = _count(path, "PhongTrao", "movement", mv)
-    _click_twice(page, button)
+    click_twice(button)
     _confirmation_stays(page, f"Đã ghi nhận sơ kết, tổng kết của phong trào {mv}")
     assert _count(path, "PhongTrao", "movement", mv) == before + 1
     assert _selected(page, "Phong trào")
@@ -285,7 +279,7 @@ def test_admin_assigns_an_officer_once_in_the_fourth_tab(app: tuple[str, Path], 
     open_tab(page, "Cán bộ")
     name = "Cán Bộ Bấm Hai Lần"
     page.get_by_label("Họ tên *").fill(name)
-    _click_twice(page, page.get_by_role("button", name="Phân công", exact=True))
+    click_twice(page.get_by_role("button", name="Phân công", exact=True))
     _confirmation_stays(page, f"Đã phân công cán bộ «{name}»")
     assert _count(path, "CanBo", "name", name) == 1
     assert _selected(page, "Cán bộ")
@@ -300,7 +294,7 @@ def test_trainer_adds_a_course_once(app: tuple[str, Path], new_page: Any) -> Non
     page.get_by_text("Thêm khóa tập huấn").first.click()
     name = "Khóa bấm hai lần"
     page.get_by_label("Tên khóa *").first.fill(name)
-    _click_twice(page, page.get_by_role("button", name="Thêm khóa", exact=True))
+    click_twice(page.get_by_role("button", name="Thêm khóa", exact=True))
     _confirmation_stays(page, f"Đã thêm khóa «{name}»")
     assert _count(path, "KhoaHoc", "name", name) == 1
     assert page.get_by_role("radio", name="Khóa tập huấn").is_checked()  # the view is kept
@@ -353,7 +347,7 @@ def test_admin_saves_a_user_once_in_the_second_tab_on_a_phone(app: tuple[str, Pa
     email = "hai.lan@demo.tdkt.vn"
     page.get_by_label("Email *").fill(email)
     page.get_by_label("Họ tên").fill("Người Dùng Bấm Hai Lần")
-    _click_twice(page, page.get_by_role("button", name="Lưu người dùng", exact=True))
+    click_twice(page.get_by_role("button", name="Lưu người dùng", exact=True))
     _confirmation_stays(page, f"Đã lưu người dùng {email}")
     assert _count(path, "NguoiDung", "email", email) == 1
     assert _selected(page, "Người dùng và vai trò")
@@ -382,7 +376,7 @@ def test_admin_saves_a_threshold_once_in_the_third_tab(app: tuple[str, Path], ne
     # the grid's accessible copy (glide draws on a canvas): the first row's code, then threshold
     cells = grid.locator("table tbody tr").first.locator("td")
     assert [cells.nth(0).inner_text().strip(), cells.nth(1).inner_text().strip()] == ["T1A", "77"]
-    _click_twice(page, page.get_by_role("button", name="Lưu chỉ tiêu", exact=True))
+    click_twice(page.get_by_role("button", name="Lưu chỉ tiêu", exact=True))
     _confirmation_stays(page, "Đã lưu 1 chỉ tiêu năm")
     assert _count(path, "ChiTieu", "code", "T1A") == before + 1
     assert _selected(page, "Chỉ tiêu")
@@ -421,11 +415,11 @@ def test_officer_registers_once_on_a_phone(app: tuple[str, Path], new_page: Any)
     go(page, "Đăng ký thi đua")
     versions = load(SqliteStore(path)).versions["DangKy"]
     before = len(versions)
-    _click_twice(page, page.get_by_role("button", name="Lưu đăng ký", exact=True))
+    click_twice(page.get_by_role("button", name="Lưu đăng ký", exact=True))
     settle(page)
     again = page.get_by_role("button", name="Vẫn ghi", exact=True)
     if again.count():
-        _click_twice(page, again)
+        click_twice(again)
     _confirmation_stays(page, "Đã lưu đăng ký thi đua năm")
     assert len(load(SqliteStore(path)).versions["DangKy"]) == before + 1
     assert page.get_by_role("button", name="Lưu đăng ký", exact=True).count() == 0
