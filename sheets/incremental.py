@@ -16,7 +16,7 @@ import threading
 from dataclasses import dataclass, field
 
 from sheets.gcpause import gc_paused
-from sheets.load import Dataset, SheetParse, _load, parse_sheet
+from sheets.load import Dataset, SheetParse, StepMemo, _load, parse_sheet
 from sheets.stores.base import ABSENT, Store, VersionLookup, version_lookup
 
 
@@ -41,6 +41,7 @@ class Loader:
         self.tokens: dict[str, str] | None = None  # the tokens the last load was built from
         # tokens asked by ``changed`` and the lookup they came from, used by the next load
         self._pending: tuple[VersionLookup, dict[str, str]] | None = None
+        self._memo = StepMemo()  # the steps of the last load, reused where their inputs are
 
     def load(self) -> Dataset:
         with self._lock, gc_paused():
@@ -86,6 +87,9 @@ class Loader:
                 stale = set(getattr(self.store, "stale_sheets", dict)())
                 for r in reads:
                     sp = parse_sheet(r, config_allowed)
+                    before = self._kept.get(r.name)
+                    if before is not None:
+                        _keep_same_tabs(before[1], sp)
                     out[r.name] = sp
                     stats.read.append(r.name)
                     tok = tokens.get(r.name) if tokens is not None else None
@@ -97,7 +101,7 @@ class Loader:
                         self._kept.pop(r.name, None)
             return [out[n] for n in names]
 
-        ds = _load(self.store, fetch)
+        ds = _load(self.store, fetch, self._memo)
         self._linked = [n for n in ds.sheets if n != registry]
         for n in [n for n in self._kept if n not in used]:  # no longer linked
             del self._kept[n]
@@ -110,6 +114,7 @@ class Loader:
         with self._lock:
             self._kept.clear()
             self._pending = None
+            self._memo = StepMemo()
 
     def token(self) -> str | None:
         """One text naming the data of the last load (None when the store cannot tell):
@@ -128,6 +133,18 @@ class Loader:
                 return None
             self._pending = (lookup, tokens)
             return any(self.tokens.get(n) != t for n, t in tokens.items())
+
+
+def _keep_same_tabs(before: SheetParse, after: SheetParse) -> None:
+    """A spreadsheet read again after a write usually changed in one tab: its other tabs take
+    their earlier parse objects back, so the load's kept steps for them still apply."""
+    for name, parts in after.parts.items():
+        old = before.parts.get(name)
+        if old is not None and len(old) == len(parts) and all(
+            a.tab is b.tab and a.skipped == b.skipped and a.positions == b.positions and a.columns == b.columns
+            for a, b in zip(old, parts, strict=True)
+        ):
+            after.parts[name] = old
 
 
 def _joined(tokens: dict[str, str] | None) -> str | None:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,16 @@ import pandas as pd
 from sheets import clock
 from sheets import schema as S
 from sheets.gcpause import gc_paused
-from sheets.owners import HOME, Homes, Records, build_homes, future_stamps, resolve_refs, split_by_home
+from sheets.owners import (
+    FUTURE_GRACE,
+    HOME,
+    Homes,
+    Records,
+    build_homes,
+    future_stamps,
+    resolve_refs,
+    split_by_home,
+)
 from sheets.parse import ERROR, META_COLUMNS, WARNING, ParsedColumns, Problem, match_tab, parse_columns
 from sheets.reminders import check_read
 from sheets.stores.base import SheetRead, Store
@@ -178,7 +188,7 @@ def _typed_frame(tab: S.Tab, columns: dict[str, list[Any]]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _stack(tab: S.Tab, parts: list[tuple[int, ParsedColumns]]) -> pd.DataFrame:
+def _stack(tab: S.Tab, parts: Iterable[tuple[int, ParsedColumns]]) -> pd.DataFrame:
     """Stack a tab's parts; each part's spreadsheet index is its place in this load (a kept
     parse may have moved when DonVi's rows did)."""
     names = [c.attr for c in tab.all_columns] + META_COLUMNS
@@ -357,6 +367,44 @@ def _scope_filter(
     return frame[~(unknown.to_numpy() | out_mask)].reset_index(drop=True)
 
 
+class StepMemo:
+    """The results of ``_load``'s steps, kept by an incremental loader between reloads: a step
+    whose inputs are the very objects of last time (a kept parse's parts, a kept step's frame)
+    returns its last result and replays its problems, so a reload after one write recomputes
+    only the tabs that write touched and what depends on them. Results are shared between
+    successive Datasets; nothing mutates a Dataset's frames (pandas copy-on-write guards the
+    rest)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Any, tuple[tuple[Any, ...], Any, list[Problem]]] = {}
+        self.hits = 0
+
+    def run(self, name: Any, inputs: tuple[Any, ...], fn: Callable[[list[Problem]], Any],
+            problems: list[Problem], valid: Callable[[Any], bool] | None = None) -> Any:
+        hit = self._entries.get(name)
+        if hit is not None and _same(hit[0], inputs) and (valid is None or valid(hit[1])):
+            self.hits += 1
+            problems.extend(hit[2])
+            return hit[1]
+        mine: list[Problem] = []
+        out = fn(mine)
+        self._entries[name] = (inputs, out, mine)
+        problems.extend(mine)
+        return out
+
+
+_PLAIN = (str, int, float, bool, date, datetime, type(None))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Inputs are the same: tuples item by item, plain values by value, anything else by identity."""
+    if a is b:
+        return True
+    if isinstance(a, tuple) and isinstance(b, tuple):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return isinstance(a, _PLAIN) and type(a) is type(b) and a == b
+
+
 def load(store: Store) -> Dataset:
     """Read a whole store into resolved frames and problems."""
     with gc_paused():
@@ -406,9 +454,14 @@ def parse_sheet(read: SheetRead, config_allowed: bool) -> SheetParse:
 Fetch = Callable[[list[str], bool], list[SheetParse]]
 
 
-def _load(store: Store, fetch: Fetch) -> Dataset:
+def _load(store: Store, fetch: Fetch, memo: StepMemo | None = None) -> Dataset:
     problems: list[Problem] = []
     registry = store.registry
+
+    def step(name: Any, inputs: tuple[Any, ...], fn: Callable[[list[Problem]], Any],
+             valid: Callable[[Any], bool] | None = None) -> Any:
+        return fn(problems) if memo is None else memo.run(name, inputs, fn, problems, valid)
+
     first = fetch([registry], True)[0]
     read_at: dict[str, datetime] = {registry: clock.now()}  # for stamps in the future (SPEC 3.3)
     sheet_errors: dict[str, str] = {}
@@ -428,31 +481,57 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
 
     take(first, 0)
 
-    def stacked(t: S.Tab) -> pd.DataFrame:
-        column = t.column("stamp").name
-        return future_stamps(t.name, _stack(t, parsed.get(t.name, [])), read_at, problems, column)
+    def kept_stack(t: S.Tab) -> pd.DataFrame:
+        """The tab's rows of every spreadsheet: the same object while its parts are the same,
+        unless a stamp could now be judged otherwise against the read times (which only move on)."""
+        parts = tuple(parsed.get(t.name, []))
+
+        def fn(mine: list[Problem]) -> tuple[pd.DataFrame, np.datetime64 | None]:
+            frame = _stack(t, parts)
+            out = future_stamps(t.name, frame, read_at, mine, t.column("stamp").name)
+            latest = frame["stamp"].to_numpy(dtype="datetime64[ns]").max() if len(frame) else None
+            return out, (None if out is not frame else latest)  # None: one was in the future
+
+        def valid(kept: tuple[pd.DataFrame, np.datetime64 | None]) -> bool:
+            bound = np.datetime64((min(read_at.values()) + FUTURE_GRACE).replace(tzinfo=None), "ns")
+            return kept[1] is not None and bool(np.isnat(kept[1]) or kept[1] <= bound)
+
+        return step(("stack", t.name), parts, fn, valid)[0]
+
+    def own(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.copy(deep=False)  # a step may add columns to its copy; the kept frame stays
 
     # --- units and the spreadsheets they link
-    unit_versions, units = resolve(S.DON_VI, stacked(S.DON_VI), problems)
-    units = _check_tree(units, problems)
-    tree = UnitTree(units)
-    by_row = units.sort_values("_row", kind="mergesort")
-    linked: list[str] = []
-    owners: dict[str, list[str]] = defaultdict(list)
+    dv = kept_stack(S.DON_VI)
+
+    def units_step(mine: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame, UnitTree]:
+        unit_versions, units = resolve(S.DON_VI, own(dv), mine)
+        units = _check_tree(units, mine)
+        return unit_versions, units, UnitTree(units)
+
+    unit_versions, units, tree = step("units", (dv,), units_step)
     canon = getattr(store, "canonical_name", None) or (lambda v: str(v).strip())
-    registry_canon = canon(registry)
-    own_sheet: dict[str, str] = {}
-    for code, raw_sheet in zip(by_row["unit"], by_row["sheet"], strict=True):
-        if not isinstance(raw_sheet, str) or not raw_sheet:
-            continue
-        sheet = canon(raw_sheet)
-        if sheet == registry_canon:
-            own_sheet[code] = registry
-            continue
-        own_sheet[code] = sheet
-        if sheet not in owners:
-            linked.append(sheet)
-        owners[sheet].append(code)
+
+    def links_step(mine: list[Problem]) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+        by_row = units.sort_values("_row", kind="mergesort")
+        linked: list[str] = []
+        owners: dict[str, list[str]] = defaultdict(list)
+        registry_canon = canon(registry)
+        own_sheet: dict[str, str] = {}
+        for code, raw_sheet in zip(by_row["unit"], by_row["sheet"], strict=True):
+            if not isinstance(raw_sheet, str) or not raw_sheet:
+                continue
+            sheet = canon(raw_sheet)
+            if sheet == registry_canon:
+                own_sheet[code] = registry
+                continue
+            own_sheet[code] = sheet
+            if sheet not in owners:
+                linked.append(sheet)
+            owners[sheet].append(code)
+        return linked, owners, own_sheet
+
+    linked, owners, own_sheet = step("links", (units, registry), links_step)
     if linked:
         more = fetch(linked, False)
         at = clock.now()
@@ -467,81 +546,114 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
                                         "Kiểm tra đường dẫn trong cột «Bảng tính» của DonVi và quyền chia sẻ."))
                 continue
             take(read, i)
-    allowed: dict[str, frozenset[str]] = {registry: tree.subtree(None)}
-    for sheet, codes in owners.items():
-        allowed[sheet] = frozenset().union(*(tree.subtree(c) for c in codes))
-    homes = build_homes(registry=registry, root=tree.root, children=tree.children, own_sheet=own_sheet,
-                        owners=owners, sheet_order=[registry, *linked])
-    names = dict(zip(units["unit"], units["name"], strict=True))
+
+    def context_step(mine: list[Problem]) -> tuple[dict[str, frozenset[str]], Homes, dict[str, str]]:
+        allowed: dict[str, frozenset[str]] = {registry: tree.subtree(None)}
+        for sheet, codes in owners.items():
+            allowed[sheet] = frozenset().union(*(tree.subtree(c) for c in codes))
+        homes = build_homes(registry=registry, root=tree.root, children=tree.children, own_sheet=own_sheet,
+                            owners=owners, sheet_order=[registry, *linked])
+        return allowed, homes, dict(zip(units["unit"], units["name"], strict=True))
+
+    context = step("context", (tree, owners), context_step)
+    allowed, homes, names = context
 
     frames: dict[str, pd.DataFrame] = {"DonVi": units}
     versions: dict[str, pd.DataFrame] = {"DonVi": unit_versions}
-    for t in (S.CHI_TIEU, S.KY_BAO_CAO, S.NGUOI_DUNG):
-        versions[t.name], frames[t.name] = resolve(t, stacked(t), problems)
-    users_f = frames["NguoiDung"]
-    bad_user = ~users_f["unit"].isin(set(tree.parent))
-    problems.extend(_row_problems(users_f, bad_user, severity=ERROR, column="Mã đơn vị", attr="unit",
+    for t in (S.CHI_TIEU, S.KY_BAO_CAO):
+        kt_ = kept_stack(t)
+        versions[t.name], frames[t.name] = step(t.name, (kt_,), partial(_resolve_own, t, own(kt_)))
+    nd = kept_stack(S.NGUOI_DUNG)
+
+    def users_step(mine: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, User]]:
+        user_versions, users_f = resolve(S.NGUOI_DUNG, own(nd), mine)
+        bad_user = ~users_f["unit"].isin(set(tree.parent))
+        mine.extend(_row_problems(users_f, bad_user, severity=ERROR, column="Mã đơn vị", attr="unit",
                                   message="Đơn vị của người dùng không có trong DonVi; người dùng này không đăng nhập được.",
                                   fix="Nhập mã đơn vị có trong trang DonVi."))
-    users_f = users_f[~bad_user]
-    frames["NguoiDung"] = users_f.reset_index(drop=True)
-    users = {
-        e: User(e, n if isinstance(n, str) else e, r, u)
-        for e, n, r, u in zip(users_f["email"], users_f["name"], users_f["role"], users_f["unit"], strict=True)
-    }
+        users_f = users_f[~bad_user].reset_index(drop=True)
+        users = {
+            e: User(e, n if isinstance(n, str) else e, r, u)
+            for e, n, r, u in zip(users_f["email"], users_f["name"], users_f["role"], users_f["unit"], strict=True)
+        }
+        return user_versions, users_f, users
+
+    versions["NguoiDung"], frames["NguoiDung"], users = step("NguoiDung", (nd, tree), users_step)
 
     known_units = set(tree.parent)
-    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO, S.NHAC_VIEC):
-        f = stacked(t)
+
+    def unit_tab(t: S.Tab, f: pd.DataFrame, mine: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
         assert t.unit_attr is not None
-        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, problems, "Đơn vị nhắc" if t is S.NHAC_VIEC else "Mã đơn vị")
+        f = _scope_filter(t, f, f[t.unit_attr], allowed, known_units, mine, "Đơn vị nhắc" if t is S.NHAC_VIEC else "Mã đơn vị")
         if t is S.NHAC_VIEC:  # the reminded unit must lie under the sender
-            f = check_read(f, tree, problems)
-        f = _derive(t, f, problems)
+            f = check_read(f, tree, mine)
+        f = _derive(t, f, mine)
         f[HOME] = f[t.unit_attr].map(homes.unit_home).astype(object) if len(f) else pd.Series([], dtype=object)
         if "movement" in f.columns and t is not S.PHONG_TRAO:
             f = _movement_refs(t, f, Records.of(versions["PhongTrao"], "movement", homes, "PhongTrao"),
-                               homes, allowed, problems)
-        versions[t.name], frames[t.name] = resolve(t, f, problems, homes=homes, names=names)
+                               homes, allowed, mine)
+        return resolve(t, f, mine, homes=homes, names=names)
+
+    for t in (S.KE_HOACH, S.PHONG_TRAO, S.KHEN_THUONG, S.CAN_BO, S.KHOA_HOC, S.DIEN_HINH, S.BAO_CAO, S.NHAC_VIEC):
+        kf = kept_stack(t)
+        uses = (versions["PhongTrao"],) if "movement" in kf.columns and t is not S.PHONG_TRAO else ()
+        versions[t.name], frames[t.name] = step(t.name, (kf, context, *uses), partial(unit_tab, t, own(kf)))
 
     # --- attendance: codes name the course and officer records the row's spreadsheet sees (SPEC 3.3);
     # scope and home through the course's organiser
-    dd = stacked(S.DIEM_DANH)
     course_versions = versions["KhoaHoc"]
-    all_courses = course_versions[course_versions["_winner"]].set_index("course")
     officer_versions = versions["CanBo"]
-    all_officers = officer_versions[officer_versions["_winner"]].set_index("officer")
-    if len(dd):
-        courses = Records.of(course_versions, "course", homes, "KhoaHoc")
-        officers = Records.of(officer_versions, "officer", homes, "CanBo")
-        course_id = resolve_refs(dd["course"], dd["_sheet"], courses, homes, allowed)
-        officer_id = resolve_refs(dd["officer"], dd["_sheet"], officers, homes, allowed)
-        unknown_course = course_id.isna()
-        unknown_officer = officer_id.isna() & ~unknown_course
-        for mask, attr, label, tab_label, add in (
-            (unknown_course, "course", "Mã khóa", "KhoaHoc", "thêm khóa tập huấn vào trang KhoaHoc"),
-            (unknown_officer, "officer", "Mã cán bộ", "CanBo", "thêm cán bộ vào trang CanBo"),
-        ):
-            known_code = dd[attr].isin(set(courses.by_code if attr == "course" else officers.by_code))
-            problems.extend(_row_problems(dd, mask & ~known_code, severity=ERROR, column=label, attr=attr,
+
+    kd = kept_stack(S.DIEM_DANH)
+
+    def attendance(mine: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+        dd = own(kd)
+        all_courses = course_versions[course_versions["_winner"]].set_index("course")
+        all_officers = officer_versions[officer_versions["_winner"]].set_index("officer")
+        if len(dd):
+            courses = Records.of(course_versions, "course", homes, "KhoaHoc")
+            officers = Records.of(officer_versions, "officer", homes, "CanBo")
+            course_id = resolve_refs(dd["course"], dd["_sheet"], courses, homes, allowed)
+            officer_id = resolve_refs(dd["officer"], dd["_sheet"], officers, homes, allowed)
+            unknown_course = course_id.isna()
+            unknown_officer = officer_id.isna() & ~unknown_course
+            for mask, attr, label, tab_label, add in (
+                (unknown_course, "course", "Mã khóa", "KhoaHoc", "thêm khóa tập huấn vào trang KhoaHoc"),
+                (unknown_officer, "officer", "Mã cán bộ", "CanBo", "thêm cán bộ vào trang CanBo"),
+            ):
+                known_code = dd[attr].isin(set(courses.by_code if attr == "course" else officers.by_code))
+                mine.extend(_row_problems(dd, mask & ~known_code, severity=ERROR, column=label, attr=attr,
                                           message=f"{label} không có trong {tab_label}; dòng này không được tính.",
                                           fix=f"Kiểm tra {label.lower()}, hoặc {add}."))
-            problems.extend(_row_problems(dd, mask & known_code, severity=ERROR, column=label, attr=attr,
+                mine.extend(_row_problems(dd, mask & known_code, severity=ERROR, column=label, attr=attr,
                                           message=f"{label} chỉ có ở bản ghi của đơn vị ngoài phạm vi bảng tính "
                                                   "này (và không phải của tỉnh); dòng này không được tính.",
                                           fix=f"Ghi dòng này vào bảng tính của đơn vị có bản ghi đó, hoặc {add}."))
-        dd = dd.assign(course=course_id, officer=officer_id)
-        dd = dd[~(unknown_course | unknown_officer).to_numpy()].reset_index(drop=True)
-        organiser = dd["course"].map(all_courses["unit"])
-        dd = _scope_filter(S.DIEM_DANH, dd, organiser, allowed, known_units, problems, "Đơn vị tổ chức khóa")
-        dd[HOME] = dd["course"].map(all_courses[HOME]).astype(object) if len(dd) else pd.Series([], dtype=object)
-    versions["DiemDanh"], current = resolve(S.DIEM_DANH, dd, problems)
-    frames["DiemDanh"] = _check_attendance(current, all_courses, all_officers, problems)
+            dd = dd.assign(course=course_id, officer=officer_id)
+            dd = dd[~(unknown_course | unknown_officer).to_numpy()].reset_index(drop=True)
+            organiser = dd["course"].map(all_courses["unit"])
+            dd = _scope_filter(S.DIEM_DANH, dd, organiser, allowed, known_units, mine, "Đơn vị tổ chức khóa")
+            dd[HOME] = dd["course"].map(all_courses[HOME]).astype(object) if len(dd) else pd.Series([], dtype=object)
+        dd_versions, current = resolve(S.DIEM_DANH, dd, mine)
+        return dd_versions, _check_attendance(current, all_courses, all_officers, mine)
 
-    from sheets.workflow import read_pass  # SPEC 7: MauIn, DangKy, HoSo, HoSoDanhSach; dossier awards
+    versions["DiemDanh"], frames["DiemDanh"] = step(
+        "DiemDanh", (kd, course_versions, officer_versions, context, clock.today()), attendance)
 
-    read_pass(stacked, frames, versions, tree, allowed, registry, problems, homes=homes)
-    _check_awards(frames["KhenThuong"], problems)
+    from sheets.workflow import WORKFLOW_TABS, read_pass  # SPEC 7: MauIn, DangKy, HoSo, HoSoDanhSach
+
+    wf = {t.name: kept_stack(t) for t in WORKFLOW_TABS}
+
+    def workflow(mine: list[Problem]) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+        f: dict[str, pd.DataFrame] = {"KhenThuong": frames["KhenThuong"]}
+        v: dict[str, pd.DataFrame] = {}
+        read_pass(lambda t: own(wf[t.name]), f, v, tree, allowed, registry, mine, homes=homes)
+        _check_awards(f["KhenThuong"], mine)
+        return f, v
+
+    wf_frames, wf_versions = step("workflow", (*wf.values(), frames["KhenThuong"], context), workflow)
+    frames.update(wf_frames)
+    versions.update(wf_versions)
     order = {r.name: i for i, r in enumerate(reads)}
     tab_order = {t.name: i for i, t in enumerate(S.ALL_TABS)}
     problems.sort(key=lambda p: (order.get(p.spreadsheet, len(order)), tab_order.get(p.tab, 99), p.tab, p.row or 0))
@@ -562,6 +674,10 @@ def _load(store: Store, fetch: Fetch) -> Dataset:
         col_index=col_index,
         homes=homes,
     )
+
+
+def _resolve_own(t: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return resolve(t, frame, problems)
 
 
 def _movement_refs(

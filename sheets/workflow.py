@@ -358,6 +358,9 @@ class Timeline:
         return {status}
 
 
+WORKFLOW_TABS = (S.MAU_IN, S.DANG_KY, S.HO_SO, S.HO_SO_DANH_SACH)  # the tabs read_pass stacks
+
+
 def read_pass(
     stacked: Callable[[S.Tab], pd.DataFrame], frames: dict[str, pd.DataFrame], versions: dict[str, pd.DataFrame],
     tree: UnitTree, allowed: dict[str, frozenset[str]], registry: str, problems: list[Problem],

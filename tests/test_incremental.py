@@ -137,3 +137,38 @@ def test_request_counts_over_the_fake() -> None:
     assert fake.requests_total == 2, fake.counts  # files.list + that spreadsheet's one read
     assert fake.counts["drive.list"] == 1 and loader.stats.read == [written]
     assert_same(again, load(gs))
+
+
+def test_kept_steps_follow_the_clock_and_the_tabs_they_read(tmp_path: Path) -> None:
+    """The loader keeps each step's result while its inputs are the same objects: a stamp
+    judged "in the future" is judged again once the clock has passed it, a new day re-checks
+    attendance, and a new movement reaches the tabs whose rows name movements."""
+    clock.set_now("2025-12-31T09:00:00")
+    sheets = F.province()
+    header = sheets["H1"]["KeHoach"][0]
+    ahead = dict.fromkeys(header)
+    ahead.update({"Năm": 2025, "Mã đơn vị": "C2", "Có kế hoạch": "Có", "Cập nhật lúc": "2025-12-31T10:00:00+07:00"})
+    sheets["H1"]["KeHoach"].append([ahead[h] for h in header])
+    awards = sheets["H1"]["KhenThuong"]  # H1's award names a movement H1 has not launched yet
+    sheets["H1"]["KhenThuong"] = [awards[0] + ["Mã phong trào"]] + [r + ["P9"] for r in awards[1:]]
+    store = SqliteStore(tmp_path / "c.sqlite")
+    copy_store(MemoryStore(sheets), store)
+    loader = Loader(store)
+    first = loader.load()
+    assert_same(first, load(store))
+    assert any("tương lai" in p.message for p in first.problems)
+    clock.set_now("2025-12-31T11:00:00")  # nothing changed in the store, the clock moved past the stamp
+    later = loader.load()
+    assert loader.stats.read == []
+    assert_same(later, load(store))
+    assert not any("tương lai" in p.message for p in later.problems)
+    clock.set_now("2026-01-02T08:00:00")  # a new day
+    assert_same(loader.load(), load(store))
+    ds = load(store)
+    movement = {"Mã phong trào": "P9", "Tên phong trào": "Phong trào mới", "Mã đơn vị": "H1", "Ngày phát động": "2026-01-02"}
+    res = append(store, "PhongTrao", [movement], "h1@x.vn", dataset=ds)
+    again = loader.load()
+    assert loader.stats.read == list(res.sheets)
+    assert_same(again, load(store))
+    k4 = [f[f["award"] == "K4"]["movement"].iloc[0] for f in (first.frames["KhenThuong"], again.frames["KhenThuong"])]
+    assert pd.isna(k4[0]) and pd.notna(k4[1])  # the award names the new movement now
