@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sheets.gcpause import gc_paused
 from sheets.load import Dataset, SheetParse, StepMemo, _load, parse_sheet
+from sheets.parse import ParsedColumns
 from sheets.stores.base import ABSENT, Store, VersionLookup, version_lookup
 
 
@@ -140,11 +141,15 @@ def _keep_same_tabs(before: SheetParse, after: SheetParse) -> None:
     their earlier parse objects back, so the load's kept steps for them still apply."""
     for name, parts in after.parts.items():
         old = before.parts.get(name)
-        if old is not None and len(old) == len(parts) and all(
-            a.tab is b.tab and a.skipped == b.skipped and a.positions == b.positions and a.columns == b.columns
-            for a, b in zip(old, parts, strict=True)
-        ):
+        if old is not None and len(old) == len(parts) and all(map(_same_parse, old, parts)):
             after.parts[name] = old
+
+
+def _same_parse(a: ParsedColumns, b: ParsedColumns) -> bool:
+    try:
+        return a.tab is b.tab and a.skipped == b.skipped and a.positions == b.positions and a.columns == b.columns
+    except (TypeError, ValueError):  # a value without a plain truth (pd.NA, an array): not the same
+        return False
 
 
 def _joined(tokens: dict[str, str] | None) -> str | None:

@@ -377,13 +377,11 @@ class StepMemo:
 
     def __init__(self) -> None:
         self._entries: dict[Any, tuple[tuple[Any, ...], Any, list[Problem]]] = {}
-        self.hits = 0
 
     def run(self, name: Any, inputs: tuple[Any, ...], fn: Callable[[list[Problem]], Any],
             problems: list[Problem], valid: Callable[[Any], bool] | None = None) -> Any:
         hit = self._entries.get(name)
         if hit is not None and _same(hit[0], inputs) and (valid is None or valid(hit[1])):
-            self.hits += 1
             problems.extend(hit[2])
             return hit[1]
         mine: list[Problem] = []
@@ -562,7 +560,7 @@ def _load(store: Store, fetch: Fetch, memo: StepMemo | None = None) -> Dataset:
     versions: dict[str, pd.DataFrame] = {"DonVi": unit_versions}
     for t in (S.CHI_TIEU, S.KY_BAO_CAO):
         kt_ = kept_stack(t)
-        versions[t.name], frames[t.name] = step(t.name, (kt_,), partial(_resolve_own, t, own(kt_)))
+        versions[t.name], frames[t.name] = step(t.name, (kt_,), partial(resolve, t, own(kt_)))
     nd = kept_stack(S.NGUOI_DUNG)
 
     def users_step(mine: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, User]]:
@@ -674,10 +672,6 @@ def _load(store: Store, fetch: Fetch, memo: StepMemo | None = None) -> Dataset:
         col_index=col_index,
         homes=homes,
     )
-
-
-def _resolve_own(t: S.Tab, frame: pd.DataFrame, problems: list[Problem]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return resolve(t, frame, problems)
 
 
 def _movement_refs(
