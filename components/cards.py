@@ -141,14 +141,13 @@ def follow_up_panel(items: Sequence[FollowUp], *, key: str = "followup") -> None
 
 
 def follow_up_item(item: FollowUp, *, key: str) -> None:
-    page, title = PAGES[item.target]
     with st.container(border=True, key=f"{key}-{item.key}"):
-        codes = ", ".join(item.codes)
+        codes = f" · _{', '.join(item.codes)}_" if item.codes else ""
         if item.count == 0:
-            st.markdown(f":green[:material/check:] {item.label}: không còn · _{codes}_")
+            st.markdown(f":green[:material/check:] {item.label}: không còn{codes}")
             return
         head = f"**{num(item.count)}** {item.label[:1].lower()}{item.label[1:]}"
-        st.markdown(f":orange[:material/priority_high:] {head} · _{codes}_")
+        st.markdown(f":orange[:material/priority_high:] {head}{codes}")
         if item.note:
             st.caption(item.note)
         with st.expander("Xem danh sách"):
@@ -157,4 +156,6 @@ def follow_up_item(item: FollowUp, *, key: str) -> None:
         if topic is not None:  # the reminder list of that topic, preselected
             st.page_link("views/don_doc.py", label="Mở danh sách đôn đốc", icon=":material/campaign:",
                          query_params={"chu_de": SLUGS[topic]})
-        st.page_link(page, label=f"Mở trang {title}", icon=":material/arrow_forward:")
+        if item.target in PAGES:
+            page, title = PAGES[item.target]
+            st.page_link(page, label=f"Mở trang {title}", icon=":material/arrow_forward:")

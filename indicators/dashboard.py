@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.core import UNIT_COLUMN, Indicator, Results
+from indicators.pipeline import dossier_actions
 from sheets import schema as S
 from sheets.load import Dataset
 
@@ -151,7 +152,7 @@ class FollowUp:
     key: str
     label: str  # what is behind, in Vietnamese
     count: int
-    target: str  # the page to act on: don_vi, phong_trao, khen_thuong, dao_tao
+    target: str  # the page to act on: don_vi, phong_trao, khen_thuong, dao_tao ("": the Đôn đốc list only)
     codes: tuple[str, ...]
     frame: pd.DataFrame = field(repr=False, compare=False)
     note: str = ""
@@ -161,8 +162,10 @@ def _with_level(ind: Indicator, level: str) -> pd.DataFrame:
     return ind.behind.assign(**{"Cấp": level})
 
 
-def follow_ups(res: Results) -> list[FollowUp]:
-    """What keeps each figure down, grouped the way an officer acts on it."""
+def follow_ups(res: Results, ds: Dataset | None = None) -> list[FollowUp]:
+    """What keeps each figure down, grouped the way an officer acts on it; with ``ds``, also the
+    dossiers of the commendation workflow someone must act on (SPEC 7: returned and not sent
+    again, or overdue at the receiving unit)."""
     items: list[FollowUp] = []
     plans = pd.concat([_with_level(res["T1A"], S.LEVEL_UPPER), _with_level(res["T1B"], S.LEVEL_GRASSROOTS)],
                       ignore_index=True)
@@ -198,7 +201,19 @@ def follow_ups(res: Results) -> list[FollowUp]:
         "reports", "Báo cáo định kỳ gửi muộn hoặc chưa gửi", len(reports), "don_vi", ("O2", "O3"), reports,
         f"{missing} chưa gửi, {len(reports) - missing} gửi muộn" if len(reports) else "",
     ))
+    if ds is not None:
+        acts = dossier_actions(ds, res.year, res.as_of, res.scope)
+        back = int((acts["Trạng thái"] == S.DOSSIER_RETURNED).sum())
+        late = len(acts) - back
+        items.append(FollowUp(
+            "dossiers", DOSSIER_LABEL, len(acts), "", (), acts.drop(columns=["Mã đơn vị đề nghị"]),
+            ", ".join(t for t in (f"{back} bị trả lại, chưa gửi lại" if back else "",
+                                  f"{late} quá hạn xử lý ở đơn vị tiếp nhận" if late else "") if t),
+        ))
     return items
+
+
+DOSSIER_LABEL = "Hồ sơ khen thưởng bị trả lại chưa gửi lại hoặc quá hạn xử lý"
 
 
 # --- units ---------------------------------------------------------------------------------

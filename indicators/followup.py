@@ -15,6 +15,8 @@ from datetime import date
 import pandas as pd
 
 from indicators.core import Results, active_officers, compute, end_date
+from indicators.fmt import day as fmt_day
+from indicators.pipeline import WAITING_FOR, dossier_actions
 from sheets import schema as S
 from sheets.load import Dataset
 from sheets.reminders import Lack, Message, compose
@@ -44,7 +46,7 @@ LABELS: dict[str, str] = {
     S.TOPIC_TRAINING: "Đơn vị có cán bộ TĐKT chưa được tập huấn",
     S.TOPIC_OFFICER: "Công đoàn cơ sở chưa có cán bộ phụ trách TĐKT",
     S.TOPIC_REPORT: "Đơn vị chưa gửi báo cáo định kỳ",
-    S.TOPIC_DOSSIER: "Hồ sơ khen thưởng bị trả lại, chưa gửi lại",
+    S.TOPIC_DOSSIER: "Hồ sơ khen thưởng bị trả lại chưa gửi lại, hồ sơ quá hạn xử lý",
 }
 
 STATUS_NEW = "Chưa nhắc"
@@ -119,17 +121,23 @@ def lacks_by_topic(ds: Dataset, res: Results) -> dict[str, dict[str, list[Lack]]
 
 
 def _dossier_lacks(ds: Dataset, res: Results) -> dict[str, list[Lack]]:
-    """Dossiers of the year returned (``Trả lại``) and not sent again, where the tab exists."""
-    hs = ds.frames.get("HoSo")
+    """The dossiers of the year someone must act on (``pipeline.dossier_actions``): returned and
+    not sent again, under the proposing unit; overdue, under the receiving unit."""
     out: dict[str, list[Lack]] = defaultdict(list)
-    if hs is None or not len(hs) or not {"unit", "year", "status"} <= set(hs.columns):
-        return out
-    scope = ds.tree.subtree(res.scope)
-    sel = hs[(hs["year"] == res.year).fillna(False) & (hs["status"] == "Trả lại") & hs["unit"].isin(scope)]
-    key = next((c for c in ("dossier", "code") if c in sel.columns), None)
-    for _, r in sel.iterrows():
-        what = f"hồ sơ đề nghị khen thưởng «{r[key]}»" if key else "hồ sơ đề nghị khen thưởng"
-        out[str(r["unit"])].append(Lack(S.TOPIC_DOSSIER, f"{what} bị trả lại, chưa hoàn thiện và gửi lại"))
+    acts = dossier_actions(ds, res.year, res.as_of, res.scope)
+    for r in acts.to_dict("records"):
+        what = f"hồ sơ «{r['Mã hồ sơ']}» ({r['Trích yếu']})"
+        if r["Trạng thái"] == S.DOSSIER_RETURNED:
+            back = _ts(r["Ngày trả lại"])
+            reason = r["Lý do trả lại"]
+            text = (f"{what} bị trả lại" + (f" ngày {fmt_day(back)}" if back else "") + ", chưa gửi lại"
+                    + (f" (lý do trả lại: {reason})" if isinstance(reason, str) and reason else ""))
+            out[str(r["Mã đơn vị"])].append(Lack(S.TOPIC_DOSSIER, text))
+        else:
+            text = (f"{what} của {r['Đơn vị đề nghị']} gửi ngày {fmt_day(_ts(r['Ngày gửi']))} "
+                    f"{WAITING_FOR.get(str(r['Trạng thái']), 'chưa xử lý xong')}, đã chờ {r['Số ngày chờ']} ngày, "
+                    "quá thời hạn xử lý")
+            out[str(r["Mã đơn vị"])].append(Lack(S.TOPIC_DOSSIER, text, _ts(r["Hạn xử lý"])))
     return out
 
 

@@ -100,3 +100,70 @@ def list_share(lines: pd.DataFrame, threshold: float) -> dict[str, Any]:
     percent = 100.0 * num / den if den else None
     return {"numerator": num, "denominator": den, "percent": percent, "threshold": threshold,
             "met": None if percent is None else percent >= threshold}
+
+
+# --- dossiers someone must act on (the «Cần đôn đốc» item and the Đôn đốc topic «Hồ sơ») ---------------
+
+ACT_RETURNED = "Bị trả lại, chưa gửi lại"
+ACT_OVERDUE = "Quá hạn xử lý"
+ACTION_COLUMNS = ["Mã đơn vị", "Tên đơn vị", "Tình trạng", "Mã hồ sơ", "Trích yếu", "Đơn vị đề nghị",
+                  "Trạng thái", "Ngày gửi", "Ngày trả lại", "Lý do trả lại", "Số ngày chờ", "Hạn xử lý",
+                  "Mã đơn vị đề nghị"]
+# what the receiving side has still to do, by the status a dossier waits in
+WAITING_FOR = {
+    S.DOSSIER_SENT: "chưa được tiếp nhận",
+    S.DOSSIER_RECEIVED: "đã tiếp nhận nhưng chưa xét duyệt",
+    S.DOSSIER_REVIEWED: "đã xét duyệt nhưng chưa có quyết định khen thưởng",
+}
+
+
+def dossier_actions(ds: Dataset, year: int, as_of: date, scope: str | None = None) -> pd.DataFrame:
+    """The dossiers of the SPEC 7 figures (year Y, as of A, proposing unit in scope) on which
+    someone has to act, one row each, under the unit that must act (``Mã đơn vị``):
+
+    - returned (current status ``Trả lại``) and not sent again: the proposing unit;
+    - overdue (waiting more than 30 days from ``Ngày gửi`` to A, 10 for ``Đột xuất``): the
+      receiving unit, when it is in scope. The province's own dossiers wait at the Tổng Liên
+      đoàn, outside the app, and are not listed.
+
+    A dossier returned and then sent again is waiting, with its clock restarted."""
+    hs = ds.frames.get("HoSo")
+    if hs is None or not len(hs):
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    tree = ds.tree
+    units = tree.subtree(scope)
+    d = counted_dossiers(hs, units, year, as_of)
+    root = tree.root
+    returned = d["status"] == S.DOSSIER_RETURNED
+    receiver = d["receiver"] if "receiver" in d else d["unit"].map(lambda u: tree.parent.get(u) or u)
+    overdue = d["overdue"] & (d["unit"] != root) & receiver.isin(set(units))
+    sel = d[(returned | overdue).to_numpy()]
+    if not len(sel):
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    ret = (sel["status"] == S.DOSSIER_RETURNED).to_numpy()
+    actor = sel["unit"].where(ret, receiver[sel.index])
+    limit = sel["type"].map(lambda t: OVERDUE_DAYS_URGENT if t == "Đột xuất" else OVERDUE_DAYS)
+    stamp = pd.to_datetime(sel["stamp"], errors="coerce") if "stamp" in sel else pd.Series(pd.NaT, index=sel.index)
+    out = pd.DataFrame({
+        "Mã đơn vị": actor.to_numpy(),
+        "Tên đơn vị": [tree.name(str(u)) for u in actor],
+        "Tình trạng": [ACT_RETURNED if r else f"{ACT_OVERDUE} ({int(n)} ngày, hạn {int(lim)} ngày)"
+                       for r, n, lim in zip(ret, sel["days"], limit, strict=True)],
+        "Mã hồ sơ": sel["dossier"].to_numpy(),
+        "Trích yếu": sel["summary"].to_numpy(),
+        "Đơn vị đề nghị": [tree.name(str(u)) for u in sel["unit"]],
+        "Trạng thái": sel["status"].to_numpy(),
+        "Ngày gửi": sel["sent"].to_numpy(),
+        "Ngày trả lại": stamp.dt.normalize().where(ret).to_numpy(),
+        "Lý do trả lại": sel["return_reason"].where(ret).to_numpy(),
+        "Số ngày chờ": pd.array([None if r else int(n) for r, n in zip(ret, sel["days"], strict=True)], dtype="Int64"),
+        "Hạn xử lý": (sel["sent"] + pd.to_timedelta(limit, unit="D")).where(~ret).to_numpy(),
+        "Mã đơn vị đề nghị": sel["unit"].to_numpy(),
+    })
+    for c in ("Ngày gửi", "Ngày trả lại", "Hạn xử lý"):
+        out[c] = pd.to_datetime(out[c])
+    out["Lý do trả lại"] = out["Lý do trả lại"].astype(object).where(out["Lý do trả lại"].notna(), None)
+    # the proposing unit's own returns first, then the longest waits
+    order = [0 if t == ACT_RETURNED else 1 for t in out["Tình trạng"]]
+    out = out.assign(_o=order, _d=-out["Số ngày chờ"].fillna(0).astype("int64"))
+    return out.sort_values(["_o", "_d", "Mã hồ sơ"], kind="mergesort").drop(columns=["_o", "_d"]).reset_index(drop=True)

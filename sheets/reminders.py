@@ -138,6 +138,9 @@ def reminder_code(batch: str, unit: str, topic: str, day: date) -> str:
     return f"NV{day:%Y%m%d}-{unit}-{digest}"
 
 
+SUBJECT_WORDS = {S.TOPIC_DOSSIER: "hồ sơ đề nghị khen thưởng"}  # a topic named otherwise in a subject
+
+
 def _day(d: date) -> str:
     return f"{d.day:02d}/{d.month:02d}/{d.year}"
 
@@ -182,5 +185,5 @@ def compose(
             sender_name if not signer else f"{signer}\n{sender_name}",
         ]
     )
-    subject = f"Đôn đốc thực hiện {', '.join(t.lower() for t in topics)} năm {year} - {unit_name}"
+    subject = f"Đôn đốc thực hiện {', '.join(SUBJECT_WORDS.get(t, t.lower()) for t in topics)} năm {year} - {unit_name}"
     return Message(unit, unit_name, topics, tuple(dict.fromkeys(a for a in to if a)), subject, body, year, sender)

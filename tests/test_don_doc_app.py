@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators import followup as FU
+from indicators import pipeline as PL
+from indicators.dashboard import DOSSIER_LABEL as DL
 from sheets import clock
 from sheets import schema as S
 from sheets.load import load
@@ -123,3 +126,43 @@ def test_trainer_reminds_about_training_only(demo_copy: Path) -> None:
     assert any("không có đơn vị nào trong phạm vi" in i.value.lower() for i in at.info)  # plans: not its topic
     at = app(TRAINER, None, topic="tap-huan")
     assert at.multiselect(key="f_dd_units_tap-huan").options
+
+
+def test_tong_quan_dossier_item_opens_don_doc_with_only_its_units(demo_copy: Path) -> None:
+    """Tổng quan's «Cần đôn đốc» shows the dossiers someone must act on; its link opens Đôn đốc on
+    the topic «Hồ sơ» with those units only, each with what it lacks, and a message naming the return."""
+    ds = load(SqliteStore(demo_copy))
+    today = clock.today()
+    acts = PL.dossier_actions(ds, today.year, today, "BABE")
+    units = list(dict.fromkeys(acts["Mã đơn vị"]))
+    assert set(units) == {"BABE004", "BABE"}  # a return at a grassroots union; overdue at the district
+    at = AppTest.from_file("../app.py", default_timeout=120)
+    at.session_state["actor"] = OFFICER
+    at.run()
+    assert not at.exception, at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert f"**{len(acts)}** {DL[:1].lower()}{DL[1:]}" in text
+    assert any(c.value.startswith("1 bị trả lại, chưa gửi lại") for c in at.caption)
+    link = next(p.proto for p in at.get("page_link") if "chu_de=ho-so" in p.proto.query_string)
+    assert link.page == "don-doc" and link.label == "Mở danh sách đôn đốc"
+    assert any(len(d.value) == len(acts) and "Mã hồ sơ" in d.value.columns for d in at.dataframe)
+
+    at.query_params["chu_de"] = "ho-so"  # following the link
+    at.switch_page("views/don_doc.py").run()
+    assert not at.exception, at.exception
+    topic = next(s for s in at.selectbox if s.label == "Nội dung cần đôn đốc")
+    assert topic.value == S.TOPIC_DOSSIER
+    page = html(at)
+    assert re.findall(r'data-unit="([^"]+)"', page) == units  # these units and only those
+    returned = acts[acts["Trạng thái"] == S.DOSSIER_RETURNED].iloc[0]
+    back = f"{returned['Ngày trả lại']:%d/%m/%Y}"
+    assert f"Còn thiếu: hồ sơ «{returned['Mã hồ sơ']}»" in page and f"bị trả lại ngày {back}, chưa gửi lại" in page
+    for code in acts.loc[acts["Mã đơn vị"] == "BABE", "Mã hồ sơ"]:
+        assert f"«{code}»" in page
+    assert "quá thời hạn xử lý" in page and "Chưa nhắc lần nào trong năm" in page
+    key = "f_dd_units_ho-so"
+    assert at.multiselect(key=key).options == [ds.tree.name(u) for u in units]
+    at.multiselect(key=key).set_value(["BABE004"]).run()
+    body = next(c.value for c in at.code if c.value.startswith("Kính gửi:"))
+    assert body.startswith(f"Kính gửi: {ds.tree.name('BABE004')}.")
+    assert f"1. Hồ sơ «{returned['Mã hồ sơ']}»" in body and f"bị trả lại ngày {back}, chưa gửi lại" in body

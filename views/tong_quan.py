@@ -31,7 +31,7 @@ def render() -> None:
             cards.fill_forecasts(slots, {c: FC.range_text(v) for c, v in fc.items()})
 
     with banner.guard("danh sách cần đôn đốc"):
-        cards.follow_up_panel(D.follow_ups(res))
+        cards.follow_up_panel(D.follow_ups(res, ds))
     with banner.guard("hồ sơ khen thưởng"):
         dossier_ui.overview_panel(ds, f.year, f.as_of, f.scope)
 
