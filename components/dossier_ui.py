@@ -140,11 +140,23 @@ def proposer_dossiers(ds: Dataset, user: User, year: int | None) -> pd.DataFrame
     return mine.sort_values(["year", "dossier"], ascending=[False, True]).reset_index(drop=True)
 
 
-def create_form(ds: Dataset, user: User) -> str | None:
-    """A new dossier in Nháp; returns the code just created (once)."""
+def new_dossier_flow(ds: Dataset, user: User) -> forms.Flow:
+    """The creation form's lifecycle; its confirmation is history once the new dossier has a
+    list or has been sent (it would otherwise sit above the later steps' confirmations)."""
     flow = forms.Flow("hs_new", tab="HoSo", user=user, again="Tạo hồ sơ khác")
+    code = st.session_state.get("hs_created")
+    rec = W.dossier_record(ds, str(code)) if flow.phase == "saved" and code else None
+    if rec is not None and (rec["status"] != S.DOSSIER_DRAFT or len(W.dossier_lines(ds, str(code)))):
+        flow.reset()
+        st.session_state.pop("hs_created", None)
+    return flow
+
+
+def create_form(ds: Dataset, user: User) -> None:
+    """A new dossier in Nháp (the page then picks it)."""
+    flow = new_dossier_flow(ds, user)
     if flow.saved():
-        return None
+        return
     units = forms.writable_units(ds, user)
     with flow.form():
         c1, c2 = st.columns([3, 1])
@@ -165,21 +177,27 @@ def create_form(ds: Dataset, user: User) -> str | None:
         code = pend.setdefault("code", D.next_code(ds, str(unit), int(year)))
         if not inputs["summary"]:
             st.error("Chưa lưu: cần ghi «Trích yếu» của hồ sơ.", icon=":material/warning:")
-            return None
+            return
         row = {"dossier": code, "status": S.DOSSIER_DRAFT, **inputs}
-        st.session_state["hs_pick_next"] = code
+        st.session_state["hs_pick_next"] = st.session_state["hs_created"] = code
         flow.save([row], what=f"Đã tạo hồ sơ {code}")
     flow.prompt()
-    return None
 
 
-def _line_inputs(ds: Dataset, proposer: str, default_form: str, prefix: Callable[[str], str]) -> dict[str, Any]:
+def _who_inputs(ds: Dataset, proposer: str, prefix: Callable[[str], str]) -> dict[str, Any]:
+    """Who is nominated: outside the form, so their earlier awards show as soon as the name is
+    typed (a form's widgets send nothing until its button)."""
     units = sorted(ds.tree.subtree(proposer), key=lambda u: (u != proposer, ds.tree.name(u)))
-    c1, c2 = st.columns([1, 3])
+    c1, c2, c3 = st.columns([1, 2, 2])
     subject = c1.selectbox("Đối tượng *", S.SUBJECTS, key=prefix("subject"))
-    name = c2.text_input("Tên người hoặc tập thể *", key=prefix("name"))
-    c3, c4, c5 = st.columns(3)
+    name = c2.text_input("Tên người hoặc tập thể *", key=prefix("name"),
+                         help="Gõ tên rồi bấm Enter hoặc sang ô khác: khen thưởng và điển hình trước đây hiện ngay dưới.")
     unit = c3.selectbox("Đơn vị *", units, key=prefix("unit"), format_func=forms.unit_label(ds))
+    return {"subject": subject, "name": name.strip(), "unit": unit}
+
+
+def _detail_inputs(default_form: str, prefix: Callable[[str], str]) -> dict[str, Any]:
+    c4, c5 = st.columns(2)
     groups = ["", *S.GROUPS]
     group = c4.selectbox("Nhóm đối tượng", groups, key=prefix("group"), format_func=lambda g: g or "— Không ghi —")
     genders = ["", *S.GENDERS]
@@ -188,9 +206,18 @@ def _line_inputs(ds: Dataset, proposer: str, default_form: str, prefix: Callable
     position = c6.text_input("Chức vụ", key=prefix("position"))
     form = c7.text_input("Hình thức đề nghị *", value=default_form, key=prefix("form"))
     achievement = st.text_area("Thành tích", key=prefix("achievement"), height=80)
-    return {"subject": subject, "name": name.strip(), "unit": unit, "group": group or None,
-            "gender": gender or None, "position": position.strip() or None, "form": form.strip(),
-            "achievement": achievement.strip() or None}
+    return {"group": group or None, "gender": gender or None, "position": position.strip() or None,
+            "form": form.strip(), "achievement": achievement.strip() or None}
+
+
+def history_table(ds: Dataset, name: str, unit: str, key: str) -> None:
+    """A nominee's earlier awards and exemplar entries, or plainly that there are none."""
+    hist = D.nominee_history(ds, name, unit)
+    if len(hist):
+        st.caption(f"Khen thưởng và điển hình trước đây của «{name}» ({len(hist)}):")
+        st.dataframe(hist.astype(object).where(hist.notna(), ""), hide_index=True, key=key, placeholder="")
+    else:
+        st.caption(f"Chưa thấy khen thưởng hay điển hình nào của «{name}» trong dữ liệu.")
 
 
 def default_form(ds: Dataset, unit: str) -> str:
@@ -204,16 +231,12 @@ def add_one(ds: Dataset, user: User, rec: pd.Series) -> None:
     flow = forms.Flow(f"hs_line_{code}", tab="HoSoDanhSach", user=user, again="Thêm người khác")
     if flow.saved():
         return
+    who = _who_inputs(ds, proposer, flow.k)
+    if who["name"]:
+        history_table(ds, who["name"], who["unit"], f"hs_hist_{code}")
     with flow.form():
-        row = _line_inputs(ds, proposer, default_form(ds, proposer), flow.k)
+        row = {**who, **_detail_inputs(default_form(ds, proposer), flow.k)}
         submitted = flow.submit("Thêm vào danh sách", icon=":material/person_add:")
-    if row["name"]:
-        hist = D.nominee_history(ds, row["name"], row["unit"])
-        if len(hist):
-            st.caption(f"Khen thưởng và điển hình trước đây của «{row['name']}»:")
-            st.dataframe(hist, hide_index=True, key=f"hs_hist_{code}", placeholder="")
-        else:
-            st.caption(f"Chưa thấy khen thưởng hay điển hình nào của «{row['name']}».")
     if submitted:
         lines = W.dossier_lines(ds, code, voided=True)
         pend = flow.pending(row)
@@ -298,49 +321,77 @@ def remove_one(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) -> 
 
 
 # --- receiving side -------------------------------------------------------------------------
+INBOX_COLUMNS = ["Mã hồ sơ", "Quá hạn", "Số ngày chờ", "Trạng thái", "Ngày gửi", "Đơn vị đề nghị", "Trích yếu"]
+
+
 def inbox_frame(ds: Dataset, box: pd.DataFrame) -> pd.DataFrame:
+    """The inbox, what the desk acts on first on the left (a phone shows three columns)."""
     if not len(box):
-        return pd.DataFrame(columns=["Mã hồ sơ", "Trạng thái", "Ngày gửi", "Số ngày chờ", "Quá hạn",
-                                     "Đơn vị đề nghị", "Trích yếu"])
+        return pd.DataFrame(columns=INBOX_COLUMNS)
     return pd.DataFrame({
-        "Mã hồ sơ": box["dossier"], "Trạng thái": [status_text(str(s)) for s in box["status"]],
-        "Ngày gửi": [day(d) for d in box["sent"]], "Số ngày chờ": box["days"].astype("Int64"),
-        "Quá hạn": ["Quá hạn" if o else "" for o in box["overdue"]],
-        "Đơn vị đề nghị": [ds.tree.name(str(u)) for u in box["unit"]], "Trích yếu": box["summary"],
+        "Mã hồ sơ": box["dossier"], "Quá hạn": ["Quá hạn" if o else "" for o in box["overdue"]],
+        "Số ngày chờ": box["days"].astype("Int64"), "Trạng thái": [status_text(str(s)) for s in box["status"]],
+        "Ngày gửi": [day(d) for d in box["sent"]], "Đơn vị đề nghị": [ds.tree.name(str(u)) for u in box["unit"]],
+        "Trích yếu": box["summary"],
+    })[INBOX_COLUMNS]
+
+
+def inbox_table(ds: Dataset, box: pd.DataFrame) -> None:
+    st.dataframe(inbox_frame(ds, box), hide_index=True, key="xd_inbox", placeholder="", column_config={
+        "Mã hồ sơ": st.column_config.TextColumn(width="small"),
+        "Quá hạn": st.column_config.TextColumn(width=70),
+        "Số ngày chờ": st.column_config.NumberColumn("Ngày chờ", width=70, help="Số ngày kể từ ngày gửi"),
+        "Trạng thái": st.column_config.TextColumn(width="small"),
+        "Ngày gửi": st.column_config.TextColumn(width=90),
+        "Trích yếu": st.column_config.TextColumn(width="large"),
     })
 
 
+def _blank(v: Any) -> Any:
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
+
+
 def results_editor(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) -> None:
-    """The council's result and vote per nominee; all at once where it agreed to all."""
+    """The council's result and vote per nominee (one line each, readable on a phone); all at
+    once where it agreed to all. Only lines whose result or vote changed get a new version."""
     code = str(rec["dossier"])
     flow = forms.Flow(f"xd_results_{code}", tab="HoSoDanhSach", user=user)
     flow.note()
+    choices = ["", *S.RESULTS]
     with flow.form():
-        all_agree = st.checkbox("Hội đồng đồng ý tất cả", key=flow.k("all"))
-        vote_all = st.number_input("Tỉ lệ phiếu chung (%)", min_value=0.0, max_value=100.0, value=100.0, step=1.0,
-                                   key=flow.k("vote_all"))
-        grid = pd.DataFrame({"STT": lines["line"].astype(int).to_numpy(), "Tên": lines["name"].to_numpy(),
-                             "Kết quả": lines["result"].to_numpy(), "Tỉ lệ phiếu (%)": lines["vote"].to_numpy()})
-        edited = st.data_editor(
-            grid, hide_index=True, key=f"xd_grid_{code}", disabled=["STT", "Tên"],
-            column_config={"Kết quả": st.column_config.SelectboxColumn("Kết quả", options=list(S.RESULTS)),
-                           "Tỉ lệ phiếu (%)": st.column_config.NumberColumn("Tỉ lệ phiếu (%)", min_value=0,
-                                                                            max_value=100)}, placeholder="")
+        c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+        all_agree = c1.checkbox("Hội đồng đồng ý tất cả", key=flow.k("all"),
+                                help="Ghi «Đồng ý» và tỉ lệ phiếu chung cho mọi dòng; bỏ chọn để ghi từng dòng.")
+        vote_all = c2.number_input("Tỉ lệ phiếu chung (%)", min_value=0.0, max_value=100.0, value=100.0, step=1.0,
+                                   format="%g", key=flow.k("vote_all"))
+        st.caption("Hoặc ghi từng dòng (kết quả, tỉ lệ phiếu %):")
+        entered: dict[int, tuple[Any, Any]] = {}
+        for _, r in lines.iterrows():
+            n = int(r["line"])
+            who = f"**{n}. {r['name']}**  \n{r['subject']}" + (f" · {r['group']}" if _blank(r["group"]) else "")
+            c1, c2, c3 = st.columns([2, 1, 1], vertical_alignment="center")
+            c1.markdown(who)
+            now = _blank(r["result"])
+            result = c2.selectbox(f"Kết quả dòng {n}", choices, index=choices.index(now) if now in choices else 0,
+                                  key=flow.k(f"result_{n}"), format_func=lambda x: x or "— Chưa có kết quả —",
+                                  label_visibility="collapsed")
+            vote = c3.number_input(f"Tỉ lệ phiếu dòng {n} (%)", min_value=0.0, max_value=100.0, step=1.0,
+                                   value=None if _blank(r["vote"]) is None else float(r["vote"]), format="%g",
+                                   placeholder="Tỉ lệ phiếu (%)", key=flow.k(f"vote_{n}"),
+                                   label_visibility="collapsed")
+            entered[n] = (result or None, vote)
         submitted = flow.submit("Ghi kết quả", icon=":material/how_to_vote:")
     if submitted:
         rows = []
-        for _, r in edited.iterrows():
-            hit = lines[lines["line"] == int(r["STT"])].iloc[-1]
-            row = D.record_row(S.HO_SO_DANH_SACH, hit)
-            result = S.RESULT_AGREED if all_agree else (None if pd.isna(r["Kết quả"]) else str(r["Kết quả"]))
-            vote = float(vote_all) if all_agree else (None if pd.isna(r["Tỉ lệ phiếu (%)"]) else
-                                                      float(r["Tỉ lệ phiếu (%)"]))
+        for _, hit in lines.iterrows():
+            result, vote = (S.RESULT_AGREED, float(vote_all)) if all_agree else entered[int(hit["line"])]
             if result is None and vote is None:
                 continue
-            if (result, vote) == (hit["result"] if not pd.isna(hit["result"]) else None,
-                                  None if pd.isna(hit["vote"]) else float(hit["vote"])):
+            if (result, None if vote is None else float(vote)) == (
+                    _blank(hit["result"]), None if _blank(hit["vote"]) is None else float(hit["vote"])):
                 continue  # unchanged: no new version
-            row["result"], row["vote"] = result, vote
+            row = D.record_row(S.HO_SO_DANH_SACH, hit)
+            row["result"], row["vote"] = result, None if vote is None else float(vote)
             rows.append(row)
         if not rows:
             st.info("Không có kết quả mới để ghi.")
@@ -426,12 +477,13 @@ def overview_panel(ds: Dataset, year: int, as_of: date, scope: str | None) -> No
 
 DOC_LABELS = {"to-trinh": "Tờ trình đề nghị khen thưởng", "quyet-dinh": "Quyết định khen thưởng",
               "giay-khen": "Giấy khen, bằng khen (in lên phôi theo mẫu in)"}
-DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOC_FORMATS = {"docx": "Word (.docx)", "pdf": "PDF"}
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
 
 
 def documents(ds: Dataset, code: str, status: str, key: str) -> None:
-    """The dossier's documents as Word files: the tờ trình once sent, the quyết định and the
-    certificates once decided. A file is made when asked for (not on every rerun), and a
+    """The dossier's documents as Word or PDF files: the tờ trình once sent, the quyết định and
+    the certificates once decided. A file is made when asked for (not on every rerun), and a
     dossier whose data cannot make it says why."""
     from reports.dossier_docs import DocumentError, document
 
@@ -440,19 +492,20 @@ def documents(ds: Dataset, code: str, status: str, key: str) -> None:
         kinds += ["quyet-dinh", "giay-khen"]
     if not kinds:
         return
-    with st.expander("Văn bản của hồ sơ (tệp Word)", icon=":material/description:"):
-        c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    with st.expander("Văn bản của hồ sơ (Word, PDF)", icon=":material/description:"):
+        c1, c2, c3 = st.columns([3, 1, 1], vertical_alignment="bottom")
         kind = c1.selectbox("Văn bản", kinds, format_func=DOC_LABELS.__getitem__, key=f"{key}_doc_kind")
-        made: dict[tuple[str, str, int], tuple[str, bytes]] = st.session_state.setdefault(f"{key}_docs", {})
-        want = (code, kind, id(ds))
-        if c2.button("Lập văn bản", key=f"{key}_doc_make", icon=":material/edit_document:"):
+        fmt = c2.selectbox("Định dạng", list(DOC_FORMATS), format_func=DOC_FORMATS.__getitem__, key=f"{key}_doc_fmt")
+        made: dict[tuple[str, str, str, int], tuple[str, bytes]] = st.session_state.setdefault(f"{key}_docs", {})
+        want = (code, kind, fmt, id(ds))
+        if c3.button("Lập văn bản", key=f"{key}_doc_make", icon=":material/edit_document:"):
             try:
-                with st.spinner("Đang lập văn bản…"):
+                with st.spinner("Đang lập văn bản…" if fmt == "docx" else "Đang lập văn bản và chuyển sang PDF…"):
                     made.clear()
-                    made[want] = document(ds, code, kind)
+                    made[want] = document(ds, code, kind, fmt=fmt)
             except DocumentError as exc:
                 st.error(str(exc), icon=":material/error:")
         if want in made:
             name, content = made[want]
-            st.download_button(f"Tải {name}", content, file_name=name, mime=DOCX_MIME, key=f"{key}_doc_get",
+            st.download_button(f"Tải {name}", content, file_name=name, mime=MIME[fmt], key=f"{key}_doc_get",
                                icon=":material/download:", type="primary")

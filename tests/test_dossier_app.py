@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from sheets import schema as S
 from sheets.load import Dataset, load
 from sheets.stores.sqlite import SqliteStore
+from sheets.text import fold
 
 OFFICER = "canbo.babe@demo.tdkt.vn"  # LĐLĐ huyện Ba Bể: proposes to the province
 DESK = "thidua@demo.tdkt.vn"  # the province's TĐKT desk
@@ -231,7 +232,7 @@ def test_return_fix_send_again_receive_results_decide(demo_copy: Path) -> None:
 def test_desk_inbox_is_oldest_first_with_overdue_marked(demo_copy: Path) -> None:
     at = _page(DESK, "views/xet_duyet.py")
     frame = at.dataframe[0].value  # the inbox comes first
-    assert list(frame.columns)[:2] == ["Mã hồ sơ", "Trạng thái"] and len(frame) >= 3
+    assert list(frame.columns)[:3] == ["Mã hồ sơ", "Quá hạn", "Số ngày chờ"] and len(frame) >= 3  # a phone shows these
     sent = [tuple(reversed(d.split("/"))) for d in frame["Ngày gửi"]]
     assert sent == sorted(sent)
     late = frame["Quá hạn"] == "Quá hạn"
@@ -312,3 +313,64 @@ def test_after_a_return_the_same_session_can_send_again(demo_copy: Path) -> None
     assert "Sai mẫu tờ trình" in _texts(at, "error")
     _click(at, "Gửi lại hồ sơ")
     assert _status(at, code) == S.DOSSIER_SENT
+
+
+def test_earlier_awards_show_while_the_name_is_typed(demo_copy: Path) -> None:
+    """Before «Thêm vào danh sách»: typing a name (without diacritics) shows that person's earlier
+    awards and exemplar entries, and writes nothing."""
+    at = _page(OFFICER, "views/ho_so.py")
+    code = _create(at)
+    ds = _ds_of(at)
+    kt, dh = ds.frames["KhenThuong"], ds.frames["DienHinh"]
+    name = next(n for n in kt["name"] if n in set(dh["name"]) and n.startswith("Nông"))
+    at.text_input(key=f"f_hs_line_{code}_name").input(fold(name)).run()
+    assert not at.exception
+    assert f"Khen thưởng và điển hình trước đây của «{fold(name)}»" in _texts(at, "caption")
+    hist = next(d.value for d in at.dataframe if "Số quyết định" in d.value.columns)
+    decisions = set(kt.loc[kt["name"] == name, "decision_no"])
+    assert decisions <= set(hist["Số quyết định"]) and "Điển hình" in set(hist["Loại"])
+    assert "None" not in hist.astype(str).to_numpy()  # a blank decision number reads as blank
+    assert len(_lines(_ds_of(at), code)) == 0  # looking is not adding
+    at.text_input(key=f"f_hs_line_{code}_name").input("Người Chưa Có Tên").run()
+    assert "Chưa thấy khen thưởng hay điển hình nào của «Người Chưa Có Tên»" in _texts(at, "caption")
+    # the creation's confirmation is history once the dossier has a list
+    at.text_input(key=f"f_hs_line_{code}_name").input("Triệu Văn Một")
+    _click(at, "Thêm vào danh sách")
+    assert "Đã thêm «Triệu Văn Một» (STT 1)" in _texts(at, "success")
+    assert "Đã tạo hồ sơ" not in _texts(at, "success")
+
+
+def test_the_council_result_and_vote_per_nominee(demo_copy: Path) -> None:
+    """One result and vote per line; pressing again writes nothing new; changing one line writes
+    one version; a «Không đồng ý» leaves the list's share and the awards."""
+    officer = _page(OFFICER, "views/ho_so.py")
+    code = _send_five(officer)
+    _click(officer, "Gửi hồ sơ")
+    desk = _page(DESK, "views/xet_duyet.py")
+    desk.selectbox(key="xd_pick").set_value(code).run()
+    _click(desk, "Tiếp nhận hồ sơ")
+    plan = {1: (S.RESULT_REJECTED, 40.0), 2: (S.RESULT_AGREED, 85.5), 3: (S.RESULT_AGREED, 90.0),
+            4: (S.RESULT_UPWARD, 75.0), 5: (S.RESULT_AGREED, 100.0)}
+    for n, (result, vote) in plan.items():
+        desk.selectbox(key=f"f_xd_results_{code}_result_{n}").set_value(result)
+        desk.number_input(key=f"f_xd_results_{code}_vote_{n}").set_value(vote)
+    _click(desk, "Ghi kết quả")
+    assert f"Đã ghi kết quả 5 dòng của {code}" in _texts(desk, "success")
+    lines = _lines(_ds_of(desk), code).set_index("line")
+    assert {n: (lines.at[n, "result"], float(lines.at[n, "vote"])) for n in plan} == plan
+    # the list on screen shows them, the vote with a decimal comma
+    shown = next(d.value for d in desk.dataframe if "STT" in d.value.columns).set_index("STT")
+    assert shown.at[2, "Kết quả"] == S.RESULT_AGREED and shown.at[2, "Tỉ lệ phiếu (%)"] == "85,5"
+    # the inputs now hold what was saved; pressing again writes nothing
+    assert desk.selectbox(key=f"f_xd_results_{code}_result_1").value == S.RESULT_REJECTED
+    versions = _rows(demo_copy, "HoSoDanhSach", code)
+    _click(desk, "Ghi kết quả")
+    assert "Không có kết quả mới để ghi." in _texts(desk, "info")
+    assert _rows(demo_copy, "HoSoDanhSach", code) == versions
+    desk.selectbox(key=f"f_xd_results_{code}_result_4").set_value(S.RESULT_AGREED)
+    _click(desk, "Ghi kết quả")
+    assert f"Đã ghi kết quả 1 dòng của {code}" in _texts(desk, "success")
+    assert _rows(demo_copy, "HoSoDanhSach", code) == versions + 1
+    # the share counts Cá nhân not refused: line 1 (a worker) is out
+    metric = next(m for m in desk.metric if "lao động trực tiếp" in m.label)
+    assert "2/3 cá nhân" in str(metric.delta), metric.delta

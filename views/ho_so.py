@@ -21,7 +21,7 @@ def render() -> None:
     forms.show_flash()
     st.caption("Đơn vị lập hồ sơ đề nghị khen thưởng, gửi cấp trên; theo dõi tiếp nhận, trả lại, xét duyệt và quyết định.")
     with st.expander("Tạo hồ sơ mới", icon=":material/create_new_folder:",
-                     expanded=forms.Flow("hs_new", tab="HoSo", user=user).phase != "draft"):
+                     expanded=U.new_dossier_flow(ds, user).phase != "draft"):
         U.create_form(ds, user)
 
     years = list(range(clock.today().year + 1, 2019, -1))

@@ -33,7 +33,7 @@ def render() -> None:
     if not len(box):
         st.info("Không có hồ sơ nào trong hộp này.")
         return
-    st.dataframe(U.inbox_frame(ds, box), hide_index=True, key="xd_inbox", placeholder="")
+    U.inbox_table(ds, box)
     codes = [str(c) for c in box["dossier"]]
     labels = {str(r["dossier"]): U.dossier_label(ds, r) for _, r in box.iterrows()}
     code = st.selectbox("Hồ sơ", codes, key="xd_pick", format_func=labels.__getitem__)
