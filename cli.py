@@ -18,7 +18,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
@@ -31,9 +33,80 @@ class ArgError(Exception):
     pass
 
 
+_TYPE_WORDS = {"int": "số nguyên", "float": "số"}
+# argparse's own messages (Python 3.11), in Vietnamese; a message of ours (ArgumentTypeError) passes as it is
+_ARG_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), fn) for pattern, fn in (
+        (r"^invalid choice: (.*) \(choose from (.*)\)$",
+         lambda m: f"không có lựa chọn «{_unquote(m[1])}» (chọn một trong: {_unquote(m[2])})"),
+        (r"^invalid (\w+) value: (.*)$",
+         lambda m: (f"«{_unquote(m[2])}» không phải là {_TYPE_WORDS[m[1]]}" if m[1] in _TYPE_WORDS
+                    else f"giá trị không hợp lệ «{_unquote(m[2])}»")),
+        (r"^expected one argument$", lambda m: "cần một giá trị đi kèm"),
+        (r"^expected at most one argument$", lambda m: "chỉ nhận nhiều nhất một giá trị"),
+        (r"^expected at least one argument$", lambda m: "cần ít nhất một giá trị đi kèm"),
+        (r"^expected (\d+) arguments?$", lambda m: f"cần {m[1]} giá trị đi kèm"),
+        (r"^not allowed with argument (.*)$", lambda m: f"không dùng cùng với {m[1]}"),
+        (r"^ignored explicit argument (.*)$", lambda m: f"không nhận giá trị «{_unquote(m[1])}»"),
+    )
+)
+_PARSER_MESSAGES: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), fn) for pattern, fn in (
+        (r"^the following arguments are required: (.*)$", lambda m: f"thiếu tham số bắt buộc: {m[1]}"),
+        (r"^unrecognized arguments: (.*)$", lambda m: f"không hiểu tham số: {m[1]}"),
+        (r"^one of the arguments (.*) is required$", lambda m: f"cần một trong các tham số: {m[1]}"),
+        (r"^ambiguous option: (\S+) could match (.*)$",
+         lambda m: f"tùy chọn «{m[1]}» không rõ, có thể là: {m[2]}"),
+        (r"^unexpected option string: (.*)$", lambda m: f"không nhận tùy chọn {m[1]}"),
+    )
+)
+
+
+def _unquote(text: str) -> str:
+    return re.sub(r"'([^']*)'", r"\1", text)
+
+
+def _translate(message: str, table: Sequence[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]]) -> str | None:
+    for pattern, fn in table:
+        m = pattern.match(message)
+        if m:
+            return fn(m)
+    return None
+
+
+def vietnamese_error(message: str) -> str:
+    """An argparse error message in Vietnamese: «--year: «hai» không phải là số nguyên»."""
+    m = re.match(r"^argument (\S+): (.*)$", message, re.DOTALL)
+    if m:
+        name, inner = m[1], m[2]
+        if name == "LỆNH":  # the subcommand
+            c = re.match(r"^invalid choice: (.*) \(choose from (.*)\)$", inner, re.DOTALL)
+            if c:
+                return f"không có lệnh «{_unquote(c[1])}» (các lệnh: {_unquote(c[2])})"
+        return f"{name}: {_translate(inner, _ARG_MESSAGES) or inner}"
+    return _translate(message, _PARSER_MESSAGES) or message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
+                  groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    """argparse with its messages in Vietnamese: an error is one line and exit 2 (``main``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="in hướng dẫn này rồi thoát")
+
     def error(self, message: str) -> NoReturn:  # one line, exit 2, no usage dump
-        raise ArgError(message)
+        raise ArgError(f"{vietnamese_error(message)} (xem «{self.prog} --help»)")
 
 
 FIRST_YEAR = 2020  # Kế hoạch 48 starts in 2020

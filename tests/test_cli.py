@@ -112,3 +112,54 @@ def test_demo_is_reproducible(tmp_path: Path) -> None:
     rb = SqliteStore(b).read(SqliteStore(b).spreadsheet_names())
     assert [(r.name, r.tabs) for r in ra] == [(r.name, r.tabs) for r in rb]
     clock.set_now(None)
+
+
+ENGLISH = ("the following", "required", "argument", "invalid", "expected", "unrecognized", "choose from",
+           "usage", "error")
+
+
+def _required_subcommands() -> list[str]:
+    sub = next(a for a in cli.build_parser()._actions if isinstance(a, cli.argparse._SubParsersAction))
+    return [name for name, p in sub.choices.items() if any(a.required for a in p._actions)]
+
+
+def test_every_subcommand_with_required_options_names_them_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    names = _required_subcommands()
+    assert {"indicators", "pipeline", "report", "copy", "template", "problems", "documents"} <= set(names)
+    for name in names:
+        assert cli.main([name]) == 2, name
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1, err
+        assert err.startswith("tdkt: lỗi tham số: thiếu tham số bắt buộc: --"), err
+        assert err.endswith(f"(xem «tdkt {name} --help»)"), err
+        assert not any(w in err.lower() for w in ENGLISH), err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["indicators"], "thiếu tham số bắt buộc: --source, --year"),
+        (["pipeline", "--year", "2025"], "thiếu tham số bắt buộc: --source"),
+        (["indicators", "--source", "demo", "--year", "hai"], "--year: «hai» không phải là số nguyên"),
+        (["indicators", "--source", "demo", "--year", "2025", "--format", "xml"],
+         "--format: không có lựa chọn «xml» (chọn một trong: json, table)"),
+        (["indicators", "--source"], "--source: cần một giá trị đi kèm"),
+        (["pipeline", "--source", "demo", "--year", "2025", "thua"], "không hiểu tham số: thua"),
+        (["bay-bong"], "không có lệnh «bay-bong» (các lệnh: indicators, pipeline"),
+        (["demo", "--scale", "0"], "--scale: hệ số phải lớn hơn 0 (nhận «0»)"),  # our own message, kept
+    ],
+)
+def test_argument_errors_are_vietnamese_exit_2(args: list[str], said: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert said in err and len(err.splitlines()) == 1, err
+    assert not any(w in err.lower() for w in ENGLISH), err
+
+
+def test_help_is_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["indicators", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("cách dùng: tdkt indicators") and "tùy chọn:" in out and "in hướng dẫn này" in out
+    assert "usage" not in out and "show this help" not in out

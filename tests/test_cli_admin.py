@@ -71,7 +71,7 @@ def test_global_options_work_after_the_subcommand(demo: Path, capsys: pytest.Cap
 def test_tdkt_alone_prints_usage(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main([]) == 2
     out = capsys.readouterr().out
-    assert out.startswith("usage: tdkt")
+    assert out.startswith("cách dùng: tdkt")
     for command in ("indicators", "copy", "template", "problems", "demo"):
         assert command in out
 
@@ -359,5 +359,5 @@ def test_problems_piped_into_head_ends_quietly(fmt: str, demo: Path) -> None:
 def test_tdkt_alone_as_a_program_prints_usage() -> None:
     out = subprocess.run([str(BIN)], capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
-    assert out.stdout.startswith("usage: tdkt") and "required" not in out.stdout + out.stderr
+    assert out.stdout.startswith("cách dùng: tdkt") and "required" not in out.stdout + out.stderr
     assert "guide" in out.stdout
