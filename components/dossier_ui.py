@@ -58,15 +58,43 @@ def header(ds: Dataset, rec: pd.Series) -> None:
                  icon=":material/undo:")
 
 
-def lines_frame(ds: Dataset, lines: pd.DataFrame) -> pd.DataFrame:
+LINE_WIDTHS: dict[str, int] = {"STT": 40, "Tên người hoặc tập thể": 170, "Đối tượng": 75, "Nhóm đối tượng": 180,
+                               "Kết quả": 100, "Tỉ lệ phiếu (%)": 75, "Hình thức đề nghị": 170, "Đơn vị": 150,
+                               "Chức vụ": 120, "Thành tích": 260}
+
+
+def lines_frame(ds: Dataset, lines: pd.DataFrame, proposer: str | None = None) -> pd.DataFrame:
+    """The list as people read it: the name first; a column nobody filled (no results yet, no
+    position) and the unit when every line is the proposer's own are left out, so what is there
+    fits the screen."""
     if not len(lines):
-        return pd.DataFrame(columns=list(LINE_COLUMNS.values()))
+        return pd.DataFrame(columns=list(LINE_WIDTHS))
     out = lines[list(LINE_COLUMNS)].rename(columns=LINE_COLUMNS).copy()
     out["Đơn vị"] = [ds.tree.name(str(u)) for u in lines["unit"]]
     out["Tỉ lệ phiếu (%)"] = ["" if pd.isna(v) else f"{float(v):g}".replace(".", ",") for v in lines["vote"]]
     out = out.astype(object).where(out.notna(), "")  # blanks read as blanks, not "None"
     out["STT"] = lines["line"].astype(int).to_numpy()
-    return out.reset_index(drop=True)
+    out = out[list(LINE_WIDTHS)]
+    blank = [c for c in ("Kết quả", "Tỉ lệ phiếu (%)", "Chức vụ", "Thành tích", "Nhóm đối tượng")
+             if (out[c].astype(str).str.strip() == "").all()]
+    if proposer is not None and set(lines["unit"].astype(str)) == {proposer}:
+        blank.append("Đơn vị")
+    return out.drop(columns=blank).reset_index(drop=True)
+
+
+def dossier_card(ds: Dataset, rec: pd.Series, lines: pd.DataFrame, key: str) -> None:
+    """The dossier's state, its list's direct-worker share, the list and its warnings."""
+    with st.container(border=True):
+        header(ds, rec)
+        share_panel(ds, rec, lines)
+        proposer = str(rec["unit"])
+        frame = lines_frame(ds, lines, proposer)
+        st.markdown(f"**Danh sách đề nghị** ({len(lines)})"
+                    + ("" if "Đơn vị" in frame.columns or not len(lines) else f" · đơn vị: {ds.tree.name(proposer)}"))
+        st.dataframe(frame, hide_index=True, key=key, placeholder="",
+                     column_config={c: st.column_config.Column(width=w) for c, w in LINE_WIDTHS.items()})
+        for w in D.duplicate_warnings(ds, str(rec["dossier"])):
+            st.warning(w, icon=":material/content_copy:")
 
 
 def share_panel(ds: Dataset, rec: pd.Series, lines: pd.DataFrame) -> None:
@@ -75,7 +103,7 @@ def share_panel(ds: Dataset, rec: pd.Series, lines: pd.DataFrame) -> None:
     share = list_share(lines, threshold)
     verdict = "—" if share["met"] is None else ("đạt" if share["met"] else "chưa đạt")
     quiet = {"delta_color": "off", "delta_arrow": "off"}
-    st.metric("Tỉ lệ lao động trực tiếp", pct(share["percent"]),
+    st.metric("Tỉ lệ lao động trực tiếp trong danh sách", pct(share["percent"]),
               f"{share['numerator']}/{share['denominator']} cá nhân · ngưỡng T3 {pct(threshold)}: {verdict}",
               help="Tính như T3: cá nhân thuộc nhóm «Công nhân, lao động trực tiếp» hoặc «CCVC không giữ chức vụ "
                    "lãnh đạo, quản lý» trên mọi cá nhân trong danh sách (trừ người có kết quả «Không đồng ý»).",
@@ -191,7 +219,7 @@ def _who_inputs(ds: Dataset, proposer: str, prefix: Callable[[str], str]) -> dic
     c1, c2, c3 = st.columns([1, 2, 2])
     subject = c1.selectbox("Đối tượng *", S.SUBJECTS, key=prefix("subject"))
     name = c2.text_input("Tên người hoặc tập thể *", key=prefix("name"),
-                         help="Gõ tên rồi bấm Enter hoặc sang ô khác: khen thưởng và điển hình trước đây hiện ngay dưới.")
+                         placeholder="Gõ tên rồi Enter: hiện khen thưởng trước đây")
     unit = c3.selectbox("Đơn vị *", units, key=prefix("unit"), format_func=forms.unit_label(ds))
     return {"subject": subject, "name": name.strip(), "unit": unit}
 
@@ -268,7 +296,7 @@ def add_pasted(ds: Dataset, user: User, rec: pd.Series) -> None:
 
 
 def _add_lines(ds: Dataset, flow: forms.Flow, code: str, rows: list[dict[str, Any]], problems: list[str], *,
-               fix: str, what: str) -> None:
+               fix: str, what: str, on_saved: Callable[[Any], None] | None = None) -> None:
     """A pasted or uploaded list: all of it after the dossier's last line, or nothing and why."""
     if problems:
         st.error(f"Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). {fix}:\n\n"
@@ -278,7 +306,7 @@ def _add_lines(ds: Dataset, flow: forms.Flow, code: str, rows: list[dict[str, An
     start = int(lines["line"].max()) if len(lines) else 0
     rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
     warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
-    flow.save(rows, what=what, keep=True, similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
+    flow.save(rows, what=what, keep=True, similar=" ".join(warn) + " Vẫn thêm?" if warn else None, on_saved=on_saved)
 
 
 def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
@@ -288,7 +316,8 @@ def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
     flow.note()
     st.caption("Tệp .xlsx một trang, các cột: " + " | ".join(D.PASTE_COLUMNS) + " (dòng tiêu đề được bỏ qua).")
     with flow.form():
-        file = st.file_uploader("Tệp danh sách (.xlsx)", type=["xlsx"], key=f"hs_file_{code}")
+        turn = st.session_state.get(f"hs_file_turn_{code}", 0)  # a new key after a save: the file goes
+        file = st.file_uploader("Tệp danh sách (.xlsx)", type=["xlsx"], key=f"hs_file_{code}_{turn}")
         submitted = flow.submit("Thêm từ tệp", icon=":material/upload_file:")
     if submitted:
         if file is None:
@@ -297,7 +326,8 @@ def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
         rows, problems = D.parse_upload(ds, proposer, file.getvalue(), filename=file.name,
                                         default_form=default_form(ds, proposer))
         _add_lines(ds, flow, code, rows, problems, fix="Sửa các lỗi sau trong tệp rồi tải lại",
-                   what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}")
+                   what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}",
+                   on_saved=lambda _: st.session_state.update({f"hs_file_turn_{code}": turn + 1}))
     flow.prompt()
 
 
@@ -338,12 +368,13 @@ def inbox_frame(ds: Dataset, box: pd.DataFrame) -> pd.DataFrame:
 
 def inbox_table(ds: Dataset, box: pd.DataFrame) -> None:
     st.dataframe(inbox_frame(ds, box), hide_index=True, key="xd_inbox", placeholder="", column_config={
-        "Mã hồ sơ": st.column_config.TextColumn(width="small"),
+        "Mã hồ sơ": st.column_config.TextColumn(width=150),
         "Quá hạn": st.column_config.TextColumn(width=70),
-        "Số ngày chờ": st.column_config.NumberColumn("Ngày chờ", width=70, help="Số ngày kể từ ngày gửi"),
-        "Trạng thái": st.column_config.TextColumn(width="small"),
+        "Số ngày chờ": st.column_config.NumberColumn("Ngày chờ", width=75, help="Số ngày kể từ ngày gửi"),
+        "Trạng thái": st.column_config.TextColumn(width=100),
         "Ngày gửi": st.column_config.TextColumn(width=90),
-        "Trích yếu": st.column_config.TextColumn(width="large"),
+        "Đơn vị đề nghị": st.column_config.TextColumn(width=200),
+        "Trích yếu": st.column_config.TextColumn(width=250),
     })
 
 

@@ -8,7 +8,6 @@ import streamlit as st
 from components import auth, banner, data, forms
 from components import dossier_ui as U
 from sheets import clock
-from sheets import dossier as D
 from sheets import schema as S
 from sheets import workflow as W
 
@@ -42,16 +41,7 @@ def render() -> None:
         return
     status = str(rec["status"])
     lines = W.dossier_lines(ds, str(code))
-    with st.container(border=True):
-        U.header(ds, rec)
-        left, right = st.columns([3, 1])
-        with left:
-            st.markdown(f"**Danh sách đề nghị** ({len(lines)})")
-            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="hs_lines", placeholder="")
-        with right:
-            U.share_panel(ds, rec, lines)
-        for w in D.duplicate_warnings(ds, str(code)):
-            st.warning(w, icon=":material/content_copy:")
+    U.dossier_card(ds, rec, lines, "hs_lines")
     U.documents(ds, str(code), status, "hs")
 
     editable = status in W.EDITABLE

@@ -42,15 +42,7 @@ def render() -> None:
         return
     status = str(rec["status"])
     lines = W.dossier_lines(ds, code)
-    with st.container(border=True):
-        U.header(ds, rec)
-        left, right = st.columns([3, 1])
-        with left:
-            st.dataframe(U.lines_frame(ds, lines), hide_index=True, key="xd_lines", placeholder="")
-        with right:
-            U.share_panel(ds, rec, lines)
-        for w in D.duplicate_warnings(ds, code):
-            st.warning(w, icon=":material/content_copy:")
+    U.dossier_card(ds, rec, lines, "xd_lines")
     U.documents(ds, code, status, "xd")
     U.step_flow("xd_receive", ds, user, code, S.DOSSIER_RECEIVED, "Tiếp nhận hồ sơ",
                 available=status == S.DOSSIER_SENT, what=f"Đã tiếp nhận hồ sơ {code}", icon=":material/inbox:")

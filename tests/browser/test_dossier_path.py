@@ -122,6 +122,16 @@ def lines(ds: Dataset, code: str) -> Any:
     return dossier_lines(ds, code)
 
 
+def t3_card(page: Any) -> tuple[int, int]:
+    """T3's numerator and denominator as its card on Tổng quan shows them."""
+    go(page, "Tổng quan", "Tổng quan")
+    card = page.locator('[class*="st-key-card-"][class*="-T3"]').first
+    card.wait_for(timeout=60000)
+    hit = re.search(r"([\d.]+)/([\d.]+)", card.inner_text())
+    assert hit, card.inner_text()
+    return int(hit[1].replace(".", "")), int(hit[2].replace(".", ""))
+
+
 def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any) -> None:
     url, path = prepared
     before = compute(load(SqliteStore(path)), 2026, AS_OF)["T3"]
@@ -147,6 +157,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
 
     desk = new_page(width=1400, height=900)
     act_as(desk, url, DESK)
+    card_before = t3_card(desk)
     go(desk, "Xét duyệt", "Xét duyệt")
     pick(desk, "Hồ sơ", code)
     desk.get_by_text("Trả lại hồ sơ").first.click()
@@ -166,9 +177,14 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     see(officer, "Đã bỏ «Lục Văn Sáu»")
     officer.get_by_role("tab", name="Thêm từng người").click()
     wait_for_app(officer, 60000)
+    officer.get_by_label("Tên người hoặc tập thể *").fill("luc van sau")
+    officer.get_by_label("Tên người hoặc tập thể *").press("Tab")  # leaving the box shows the history
+    see(officer, "Chưa thấy khen thưởng hay điển hình nào của «luc van sau»")
     officer.get_by_label("Tên người hoặc tập thể *").fill("Lục Văn Sáu")
+    officer.get_by_label("Tên người hoặc tập thể *").press("Tab")
+    see(officer, "Chưa thấy khen thưởng hay điển hình nào của «Lục Văn Sáu»")
     pick(officer, "Nhóm đối tượng", "Lãnh đạo, quản lý")
-    officer.get_by_label("Thành tích").fill("Tóm tắt: chỉ đạo 3 mô hình điểm, có xác nhận")
+    officer.get_by_label("Thành tích", exact=True).fill("Tóm tắt: chỉ đạo 3 mô hình điểm, có xác nhận")
     press(officer, "Thêm vào danh sách")
     see(officer, "Đã thêm «Lục Văn Sáu»")
     press(officer, "Gửi lại hồ sơ")
@@ -183,6 +199,7 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     assert status(path, code) == S.DOSSIER_RECEIVED
     hs = load(SqliteStore(path)).versions["HoSo"]
     assert ((hs["dossier"] == code) & (hs["status"] == S.DOSSIER_RECEIVED)).sum() == 1  # one step, not two
+    assert desk.get_by_label("Tỉ lệ phiếu chung (%)").input_value() == "100"  # not "100.00"
     desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả").locator("label").click()
     press(desk, "Ghi kết quả")
     see(desk, "Đã ghi kết quả 5 dòng")
@@ -202,11 +219,18 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     # Cá nhân approved: Bốn, Năm, Bảy (in T3's two groups) and Sáu (manager); the collective not in T3
     assert (after.numerator - before.numerator, after.denominator - before.denominator) == (3, 4)
 
+    # the T3 card moves by the same amounts
+    card_after = t3_card(desk)
+    assert (card_after[0] - card_before[0], card_after[1] - card_before[1]) == (3, 4), (card_before, card_after)
+    desk.locator('[class*="st-key-card-"][class*="-T3"]').first.scroll_into_view_if_needed()
+    shot(desk, "tong-quan-after-decision")
+
     go(desk, "Khen thưởng", "Khen thưởng")
     desk.get_by_label("Tìm kiếm").fill("456/QĐ-LĐLĐ")
     desk.get_by_label("Tìm kiếm").press("Enter")
     wait_for_app(desk, 60000)
     see(desk, "5/")
+    shot(desk, "khen-thuong-after-decision")
 
     # and on the public honour board, by name, with the decision's number
     go(desk, "Vinh danh", "Vinh danh")
@@ -215,3 +239,63 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     wait_for_app(desk, 60000)
     see(desk, "Lục Văn Sáu")
     see(desk, "456/QĐ-LĐLĐ")
+    shot(desk, "vinh-danh-after-decision")
+
+
+def _xlsx(rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    from sheets.dossier import PASTE_COLUMNS
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(list(PASTE_COLUMNS))
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_list_from_a_file_all_or_nothing(prepared: tuple[str, Path], new_page: Any) -> None:
+    """«Tải tệp lên»: a file with a bad row adds nothing and names the row; the fixed file adds
+    every row after the list's last line."""
+    url, path = prepared
+    page = new_page(width=1400, height=900)
+    act_as(page, url, OFFICER)
+    go(page, "Hồ sơ khen thưởng", "Hồ sơ khen thưởng")
+    page.get_by_text("Tạo hồ sơ mới").first.click()
+    page.get_by_label("Trích yếu *").fill("Đề nghị khen thưởng (từ tệp)")
+    press(page, "Tạo hồ sơ")
+    see(page, "Đã tạo hồ sơ")
+    hs = load(SqliteStore(path)).frames["HoSo"]
+    code = str(hs.loc[hs["summary"] == "Đề nghị khen thưởng (từ tệp)", "dossier"].iloc[0])
+    page.get_by_role("tab", name="Tải tệp lên").click()
+    wait_for_app(page, 60000)
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    good = [["Cá nhân", "Đinh Văn Tám", "", "Công nhân, lao động trực tiếp", "Công nhân", "Nam", "", ""],
+            ["Ca nhan", "Hà Thị Chín", "", "CCVC khong giu chuc vu lanh dao, quan ly", "", "Nữ", "", ""],
+            ["Tập thể", "Tổ công đoàn Phòng Y tế", "", "", "", "", "", ""]]
+    bad = [*good[:2], ["Nhóm", "Sai đối tượng", "", "", "", "", "", ""]]
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    uploader.set_input_files({"name": "danh-sach-loi.xlsx", "mimeType": xlsx, "buffer": _xlsx(bad)})
+    wait_for_app(page, 60000)
+    press(page, "Thêm từ tệp")
+    see(page, "Chưa thêm dòng nào")
+    see(page, "Dòng 4")
+    assert len(lines(load(SqliteStore(path)), code)) == 0
+    page.locator('[data-testid="stFileChipDeleteBtn"] button, [data-testid="stFileUploaderDeleteBtn"] button').first.click()
+    wait_for_app(page, 60000)
+    uploader.set_input_files({"name": "danh-sach.xlsx", "mimeType": xlsx, "buffer": _xlsx(good)})
+    wait_for_app(page, 60000)
+    press_twice(page, "Thêm từ tệp")
+    see(page, f"Đã thêm 3 dòng từ tệp danh-sach.xlsx vào {code}")
+    got = lines(load(SqliteStore(path)), code)
+    assert list(got["name"]) == [r[1] for r in good] and list(got["line"]) == [1, 2, 3]
+    assert got.set_index("line").at[2, "group"] == S.GROUP_STAFF  # typed without diacritics
+    # the file is gone from the box: pressing again cannot add the list a second time
+    assert page.get_by_text("danh-sach.xlsx", exact=True).count() == 0
+    shot(page, "ho-so-upload")
