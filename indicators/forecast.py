@@ -5,9 +5,9 @@ on 31/12/Y? The figure at D is computed from what is dated on or before D only; 
 figures already cut reviews, decisions, attendance and reports at E, and plans are cut here by
 ``Ngày ban hành`` (a plan issued after D is not known at D; a plan without a date is taken as it
 stands). Each earlier year of the same scope says how the figure went on from that day to its
-31/12 (``outcome``); the range spans those outcomes, widened by ``MARGIN`` points and
-``SE_FACTOR`` binomial standard errors, clipped to 0..100 % and narrowed to the figures the
-year-end denominator allows. With fewer than ``MIN_YEARS`` earlier years there is no range, only a
+31/12 (``outcome``; for T3 below the province, the province's earlier years: ``POOLED``); the
+range spans those outcomes, widened by ``MARGIN`` points and ``SE_FACTOR`` binomial standard
+errors, clipped to 0..100 % and narrowed to the figures the year-end denominator allows. With fewer than ``MIN_YEARS`` earlier years there is no range, only a
 sentence saying so. Pure pandas, no Streamlit.
 """
 
@@ -33,9 +33,13 @@ MIN_YEARS = 2  # earlier years needed for a range
 MARGIN = 2.0  # points added on each side of the span of the earlier years' outcomes
 SE_FACTOR = 0.5  # and this many binomial standard errors of the expected year-end figure
 SNAP = frozenset({"T1A", "T1B", "T4", "O2", "O3"})  # year-end denominators known in advance (see _snap)
+# below the province, these codes go on at the province's pace of the earlier years: a district decides
+# too few awards a year for its own second halves to say much (docs/decisions.md R5)
+POOLED = frozenset({"T3"})
 METHOD = (
-    "số liệu đến ngày tính, cộng phần các năm trước (cùng phạm vi, cùng kỳ) đã làm thêm từ ngày đó "
-    "đến 31/12; khoảng từ năm thấp nhất đến năm cao nhất, nới thêm 2 điểm và nửa sai số chuẩn"
+    "số liệu đến ngày tính, cộng phần các năm trước (cùng phạm vi, cùng kỳ; T3 của một đơn vị theo nhịp "
+    "toàn tỉnh) đã làm thêm từ ngày đó đến 31/12; khoảng từ năm thấp nhất đến năm cao nhất, nới thêm 2 điểm "
+    "và nửa sai số chuẩn"
 )
 TOO_LITTLE = "Chưa đủ số liệu các năm trước để dự kiến (cần ít nhất {n} năm có số liệu cùng kỳ)."
 NO_FIGURE = "Chưa có số liệu đến ngày tính để dự kiến."
@@ -155,10 +159,15 @@ def forecast(ds: Dataset, year: int, as_of: date, scope: str | None = None, *,
     fig = figures or Figures(ds)
     day = min(as_of, date(year, 12, 31))
     now = fig.counts(year, day, scope)
+    below = scope is not None and scope != ds.tree.root  # a unit's subtree, not the province
     hist: dict[str, list[tuple[int, Counts, Counts]]] = {c: [] for c in CODES}
     for y in range(first_year, year):
         at = fig.counts(y, same_day(day, y), scope)
         end = fig.counts(y, date(y, 12, 31), scope)
+        if below and POOLED:
+            at_p, end_p = fig.counts(y, same_day(day, y), None), fig.counts(y, date(y, 12, 31), None)
+            at = {c: (at_p[c] if c in POOLED else v) for c, v in at.items()}
+            end = {c: (end_p[c] if c in POOLED else v) for c, v in end.items()}
         for c in CODES:
             if at[c][1] and end[c][1]:
                 hist[c].append((y, at[c], end[c]))
