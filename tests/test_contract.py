@@ -144,3 +144,37 @@ def test_problems_link_straight_to_the_cell_in_google_sheets() -> None:
     row = table[(table["Trang"] == "KeHoach") & (table["Giá trị"] == "H4")].iloc[0]
     gid = fake.spreadsheet("KEYH1").by_title("KeHoach").properties()["sheetId"]
     assert row["Liên kết"] == f"https://docs.google.com/spreadsheets/d/KEYH1/edit#gid={gid}&range=B{row['Dòng']}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_dossier_path_same_everywhere(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """SPEC 7's whole path through the write door of every backend (the dossier rows land on
+    both sides' spreadsheets): the same statuses, awards once despite a retried decision, and the
+    same pipeline figures and T3 as in memory."""
+    from indicators.pipeline import pipeline
+    from sheets import dossier as D
+    from sheets import schema as S
+    from tests import test_workflow as W
+
+    def walk(store: Store) -> object:
+        clock.set_now(W.NOW)
+        D.create(store, W.PROPOSER, unit="H1", year=2025, summary="Đề nghị khen thưởng", code=W.CODE)
+        D.save_lines(store, W.PROPOSER, W.CODE, W.LINES)
+        D.step(store, W.PROPOSER, W.CODE, S.DOSSIER_SENT)
+        D.step(store, W.DESK, W.CODE, S.DOSSIER_RETURNED, return_reason="Thiếu tóm tắt")
+        D.step(store, W.PROPOSER, W.CODE, S.DOSSIER_SENT)
+        D.step(store, W.DESK, W.CODE, S.DOSSIER_RECEIVED)
+        D.record_results(store, W.DESK, W.CODE, W.RESULTS)
+        D.step(store, W.DESK, W.CODE, S.DOSSIER_REVIEWED)
+        D.record_decision(store, W.DESK, W.CODE, **W.DECISION, write_id="WDECIDE")
+        D.record_decision(store, W.DESK, W.CODE, **W.DECISION, write_id="WDECIDE")  # a retry
+        ds = load(store)
+        kt = ds.frames["KhenThuong"]
+        assert ds.frames["HoSo"].set_index("dossier").at[W.CODE, "status"] == S.DOSSIER_DECIDED
+        assert sorted(kt.loc[kt["dossier"] == W.CODE, "name"]) == sorted(n["name"] for n in W.LINES[:3])
+        assert set(ds.versions["HoSo"]["_sheet"]) == {ds.home_sheet("H1"), ds.registry}  # both sides' sheets
+        return (pipeline(ds, 2025, date(2025, 12, 31)), compute(ds, 2025, date(2025, 12, 31))["T3"])
+
+    clock.set_now(W.NOW)
+    store = make(kind, tmp_path, MemoryStore(W.sheets()), request)
+    assert walk(store) == walk(MemoryStore(W.sheets()))

@@ -3,7 +3,8 @@
 The dossier under test is LĐLĐ huyện Một's (H1): its parent, the province (BK), receives it.
 Proposing-side versions go to H1's spreadsheet, receiving-side versions to the registry.
 Actors: ``h1@x.vn`` (H1's officer: proposing side only), ``desk@x.vn`` (the province's desk:
-both sides), ``h4@x.vn`` (another district's officer: neither side), ``admin@x.vn``.
+both sides), ``h4@x.vn`` (another district's officer: neither side), ``admin@x.vn``; the read-only
+roles ``leader@x.vn`` (the province's leader) and ``train@x.vn`` (H1's training coordinator) may take no step.
 
 Its list (year 2025, decided 20/12/2025):
   1 Cá nhân, worker, C1       -> Đồng ý   (T3: numerator and denominator)
@@ -51,6 +52,7 @@ DECISION = dict(decision_no="125/QĐ-LĐLĐ", decided=date(2025, 12, 20), level=
                 signer="Chủ tịch Hoàng Văn Minh")
 CODE = "HS2025-H1-1"
 PROPOSER, DESK, OUTSIDER, ADMIN = "h1@x.vn", "desk@x.vn", "h4@x.vn", "admin@x.vn"
+LEADER, TRAINER = "leader@x.vn", "train@x.vn"  # read-only for dossiers (the trainer is H1's own)
 
 
 def sheets() -> dict[str, dict[str, Any]]:
@@ -156,7 +158,7 @@ def test_built_states_are_what_they_say(built: dict[str | None, tuple[dict[str, 
 def _expect_step(state: str | None, target: str, actor: str) -> bool:
     if target not in W.STEPS.get(state, frozenset()):
         return False
-    if actor == OUTSIDER:
+    if actor in (OUTSIDER, LEADER, TRAINER):
         return False
     return actor == DESK or W.side_of(target) == W.PROPOSING
 
@@ -165,10 +167,12 @@ def _step_cases(full: bool) -> list[Any]:
     cases = []
     for state in STATES:
         for target in S.DOSSIER_STATUSES:
-            for actor in (PROPOSER, DESK, OUTSIDER):
+            for actor in (PROPOSER, DESK, OUTSIDER, LEADER, TRAINER):
                 # without the slow marker: every permitted step once, and each refusal kind once per role
                 first = sorted(W.STEPS.get(state, {S.DOSSIER_DRAFT}))[0]
+                permitted = _expect_step(state, target, DESK) or _expect_step(state, target, PROPOSER)
                 quick = (_expect_step(state, target, actor)
+                         or (actor in (LEADER, TRAINER) and permitted)  # read-only roles: refused every step
                          or (actor == OUTSIDER and target == first)  # the wrong unit
                          or (actor == PROPOSER and W.side_of(target) == W.RECEIVING and _expect_step(state, target, DESK))
                          or (actor == DESK and target == S.DOSSIER_DECIDED and state != S.DOSSIER_REVIEWED))
