@@ -58,9 +58,9 @@ def header(ds: Dataset, rec: pd.Series) -> None:
                  icon=":material/undo:")
 
 
-LINE_WIDTHS: dict[str, int] = {"STT": 40, "Tên người hoặc tập thể": 170, "Đối tượng": 75, "Nhóm đối tượng": 180,
-                               "Kết quả": 100, "Tỉ lệ phiếu (%)": 75, "Hình thức đề nghị": 170, "Đơn vị": 150,
-                               "Chức vụ": 120, "Thành tích": 260}
+LINE_WIDTHS: dict[str, int] = {"STT": 40, "Tên người hoặc tập thể": 170, "Đối tượng": 70, "Nhóm đối tượng": 170,
+                               "Kết quả": 100, "Tỉ lệ phiếu (%)": 70, "Hình thức đề nghị": 160, "Đơn vị": 160,
+                               "Chức vụ": 120, "Thành tích": 260}  # what is read first fits 1400 px
 
 
 def lines_frame(ds: Dataset, lines: pd.DataFrame, proposer: str | None = None) -> pd.DataFrame:
