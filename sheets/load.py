@@ -203,6 +203,62 @@ def _stack(tab: S.Tab, parts: Iterable[tuple[int, ParsedColumns]]) -> pd.DataFra
     return _typed_frame(tab, columns)
 
 
+# A stacked tab and where each of its parts' rows lie in it: id(part) -> (part, start, end)
+Ranges = dict[int, tuple[ParsedColumns, int, int]]
+
+
+def _ranges(parts: Iterable[tuple[int, ParsedColumns]]) -> Ranges:
+    out: Ranges = {}
+    at = 0
+    for _, p in parts:
+        if p.columns:
+            n = len(p.columns["_row"])
+            out[id(p)] = (p, at, at + n)
+            at += n
+    return out
+
+
+def _restack(tab: S.Tab, parts: tuple[tuple[int, ParsedColumns], ...], before: tuple[pd.DataFrame, Ranges] | None
+             ) -> tuple[pd.DataFrame, Ranges]:
+    """``_stack(tab, parts)``, and each part's rows in it. With ``before`` (the last stack of
+    this tab and its ranges), the typed rows of parts that were in it are sliced from it and
+    only the other parts are typed: typing is per value (a part's rows type the same alone or
+    stacked), so the frame equals ``_stack``'s; a reload after one write re-types one
+    spreadsheet's rows instead of the province's."""
+    ranges = _ranges(parts)
+    if before is None or not ranges:
+        return _stack(tab, parts), ranges
+    old, old_ranges = before
+    new_parts = [(0, p) for p, _, _ in ranges.values() if old_ranges.get(id(p), (None,))[0] is not p]
+    if len(new_parts) == len(ranges):
+        return _stack(tab, parts), ranges
+    fresh = _stack(tab, new_parts) if new_parts else old.iloc[:0]
+    fresh_ranges = _ranges(new_parts)
+    runs: list[list[Any]] = []  # [source frame, start, end], adjacent slices of one source merged
+    for key, (p, _, _) in ranges.items():
+        hit = old_ranges.get(key)
+        src, s0, s1 = (old, hit[1], hit[2]) if hit is not None and hit[0] is p else (fresh, *fresh_ranges[key][1:])
+        if runs and runs[-1][0] is src and runs[-1][2] == s0:
+            runs[-1][2] = s1
+        else:
+            runs.append([src, s0, s1])
+    out: dict[str, Any] = {}
+    for name in old.columns:
+        if name == "_sheet_idx":
+            continue
+        pieces = [src[name].array[a:b] for src, a, b in runs]
+        arr = type(pieces[0])._concat_same_type(pieces)
+        if isinstance(arr, pd.arrays.NumpyExtensionArray):
+            values = arr.to_numpy()
+            out[name] = pd.Series(values, dtype=object) if values.dtype == object else values
+        else:
+            out[name] = arr
+    counts = [e - s for _, s, e in ranges.values()]
+    idx = [i for i, p in parts if p.columns]
+    out["_sheet_idx"] = np.repeat(np.array(idx, dtype="int64"), counts)
+    return pd.DataFrame({n: out[n] for n in old.columns}), ranges
+
+
 def _row_problems(
     frame: pd.DataFrame, mask: pd.Series | np.ndarray, *, severity: str, column: str, attr: str,
     message: str, fix: str,
@@ -378,6 +434,11 @@ class StepMemo:
     def __init__(self) -> None:
         self._entries: dict[Any, tuple[tuple[Any, ...], Any, list[Problem]]] = {}
 
+    def last(self, name: Any) -> Any:
+        """The step's last result whatever its inputs were (None if it never ran)."""
+        hit = self._entries.get(name)
+        return None if hit is None else hit[1]
+
     def run(self, name: Any, inputs: tuple[Any, ...], fn: Callable[[list[Problem]], Any],
             problems: list[Problem], valid: Callable[[Any], bool] | None = None) -> Any:
         hit = self._entries.get(name)
@@ -421,13 +482,19 @@ class SheetParse:
     problems: list[Problem]  # of its own cells and tabs, in reading order
     parts: dict[str, list[ParsedColumns]]  # contract tab -> its parsed tabs here
     col_index: dict[tuple[str, str, str], int]
+    by_tab: dict[str, ParsedColumns] = field(default_factory=dict)  # tab as found -> its parse
+    tab_marks: dict[str, int] = field(default_factory=dict)  # the read's (``SheetRead.tab_marks``)
 
 
-def parse_sheet(read: SheetRead, config_allowed: bool) -> SheetParse:
-    """Parse every contract tab of one spreadsheet (config tabs only where ``config_allowed``)."""
+def parse_sheet(read: SheetRead, config_allowed: bool, before: SheetParse | None = None) -> SheetParse:
+    """Parse every contract tab of one spreadsheet (config tabs only where ``config_allowed``).
+    With ``before`` (this spreadsheet's earlier parse from the same store), a tab whose mark the
+    store kept (the same cells) takes its earlier parse instead of being parsed again."""
     problems: list[Problem] = []
     parts: dict[str, list[ParsedColumns]] = defaultdict(list)
     col_index: dict[tuple[str, str, str], int] = {}
+    by_tab: dict[str, ParsedColumns] = {}
+    same = before is not None and before.name == read.name and bool(read.tab_marks)
     for tab_name, grid in read.tabs.items():
         t = match_tab(tab_name)
         if t is None:
@@ -439,12 +506,17 @@ def parse_sheet(read: SheetRead, config_allowed: bool) -> SheetParse:
                         "Chuyển nội dung sang bảng tính đăng ký, rồi xóa trang này.")
             )
             continue
-        pt = parse_columns(t, grid, spreadsheet=read.name, tab_name=tab_name)
+        mark = read.tab_marks.get(tab_name)
+        old = before.by_tab.get(tab_name) if same and mark is not None and before is not None \
+            and before.tab_marks.get(tab_name) == mark else None
+        pt = old if old is not None and old.tab is t else parse_columns(t, grid, spreadsheet=read.name, tab_name=tab_name)
         problems.extend(pt.problems)
         for header, col in (pt.positions or {}).items():
             col_index[(read.name, tab_name, header)] = col
         parts[t.name].append(pt)
-    return SheetParse(read.name, read.error, read.url, dict(read.tab_ids), problems, dict(parts), col_index)
+        by_tab[tab_name] = pt
+    return SheetParse(read.name, read.error, read.url, dict(read.tab_ids), problems, dict(parts), col_index,
+                      by_tab, dict(read.tab_marks))
 
 
 # (names, config allowed) -> their parses, in order: a full load reads them all; an
@@ -484,13 +556,14 @@ def _load(store: Store, fetch: Fetch, memo: StepMemo | None = None) -> Dataset:
         unless a stamp could now be judged otherwise against the read times (which only move on)."""
         parts = tuple(parsed.get(t.name, []))
 
-        def fn(mine: list[Problem]) -> tuple[pd.DataFrame, np.datetime64 | None]:
-            frame = _stack(t, parts)
+        def fn(mine: list[Problem]) -> tuple[pd.DataFrame, np.datetime64 | None, pd.DataFrame, Ranges]:
+            last = memo.last(("stack", t.name)) if memo is not None else None
+            frame, ranges = _restack(t, parts, None if last is None else (last[2], last[3]))
             out = future_stamps(t.name, frame, read_at, mine, t.column("stamp").name)
             latest = frame["stamp"].to_numpy(dtype="datetime64[ns]").max() if len(frame) else None
-            return out, (None if out is not frame else latest)  # None: one was in the future
+            return out, (None if out is not frame else latest), frame, ranges  # None: one was in the future
 
-        def valid(kept: tuple[pd.DataFrame, np.datetime64 | None]) -> bool:
+        def valid(kept: tuple[pd.DataFrame, np.datetime64 | None, pd.DataFrame, Ranges]) -> bool:
             bound = np.datetime64((min(read_at.values()) + FUTURE_GRACE).replace(tzinfo=None), "ns")
             return kept[1] is not None and bool(np.isnat(kept[1]) or kept[1] <= bound)
 

@@ -5,7 +5,9 @@ after one spreadsheet's edit two."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -16,10 +18,12 @@ from sheets.incremental import Loader
 from sheets.load import Dataset, load
 from sheets.sources import build_demo_store
 from sheets.stores.base import Store
+from sheets.stores.gsheets import GSheetsStore
 from sheets.stores.memory import MemoryStore
 from sheets.stores.sqlite import SqliteStore
 from sheets.write import append
 from tests import fixtures as F
+from tests.fakes import FakeSheets, make_client
 from tests.test_contract import gsheets_for
 
 
@@ -128,15 +132,85 @@ def test_request_counts_over_the_fake() -> None:
     loader.load()
     assert fake.requests_total == 1, fake.counts  # one files.list, nothing read
     ds = load(gs)
-    fake.reset_counts()
-    res = append(gs, "KeHoach", _kehoach("C6", "x"), "h1@x.vn", dataset=ds)
+    other = _other_server(gs, fake)
+    res = append(other, "KeHoach", _kehoach("C6", "x"), "h1@x.vn", dataset=ds)  # another server's save
     written = next(iter(res.sheets))
     fake.reset_counts()
     assert loader.changed() is True
     again = loader.load()
+    loader.settle()
     assert fake.requests_total == 2, fake.counts  # files.list + that spreadsheet's one read
-    assert fake.counts["drive.list"] == 1 and loader.stats.read == [written]
+    assert fake.counts["drive.list"] == 1 and loader.stats.read == [written] and loader.stats.early == []
     assert_same(again, load(gs))
+
+
+def _other_server(gs: GSheetsStore, fake: FakeSheets) -> GSheetsStore:
+    """A second store over the same fake spreadsheets (another app server)."""
+    return GSheetsStore("REGISTRY", client=make_client(fake), sleep=lambda s: None, rng=random.Random(1),
+                        links=dict(gs._links))
+
+
+def _fake_province() -> tuple[GSheetsStore, FakeSheets, Loader]:
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    loader = Loader(gs)
+    loader.load()
+    return gs, fake, loader
+
+
+def test_own_write_is_read_with_the_files_list_and_confirmed_after() -> None:
+    """After this server's own save, the written spreadsheet is read together with Drive's
+    files.list (one round trip of waiting), then read once more in the background; the second
+    read keeps the parse with its token, so the next unchanged refresh is one request again."""
+    gs, fake, loader = _fake_province()
+    res = append(gs, "KeHoach", _kehoach("C6", "own"), "h1@x.vn", dataset=load(gs))
+    written = next(iter(res.sheets))
+    fake.reset_counts()
+    assert loader.changed() is True
+    again = loader.load()
+    assert loader.stats.early == [written] and loader.stats.read == [written]
+    loader.settle()
+    # files.list and the early read, then the confirming read
+    assert fake.counts["drive.list"] == 1 and fake.requests_total == 3, fake.counts
+    assert_same(again, load(gs))
+    fake.reset_counts()
+    assert loader.changed() is False  # confirmed: kept with its token
+    loader.load()
+    assert fake.requests_total == 1 and loader.stats.read == [], fake.counts
+    token = loader.token()
+    # the same data through another server's loader gives the same generation text
+    other = Loader(_other_server(gs, fake))
+    other.load()
+    assert other.token() == token
+
+
+def test_an_edit_between_the_early_and_the_confirming_read_is_not_missed() -> None:
+    """Somebody else's edit lands after the early read: the confirming read differs, nothing is
+    kept, and the next check reloads to the same Dataset as a full load (a new generation)."""
+    gs, fake, loader = _fake_province()
+    res = append(gs, "KeHoach", _kehoach("C6", "own"), "h1@x.vn", dataset=load(gs))
+    written = next(iter(res.sheets))
+    other = _other_server(gs, fake)
+    confirm = loader._confirm
+
+    def edit_then_confirm(items: list[Any]) -> None:
+        append(other, "KeHoach", _kehoach("C6", "someone else"), "h1@x.vn", dataset=load(other))
+        confirm(items)
+
+    loader._confirm = edit_then_confirm  # type: ignore[method-assign]
+    assert loader.changed() is True
+    first = loader.load()
+    loader.settle()
+    loader._confirm = confirm  # type: ignore[method-assign]
+    token = loader.token()
+    assert loader.changed() is True  # the confirming read saw the other edit
+    again = loader.load()
+    assert loader.stats.read == [written]
+    assert_same(again, load(gs))
+    assert len(again.versions["KeHoach"]) == len(first.versions["KeHoach"]) + 1
+    assert loader.token() != token
 
 
 def test_kept_steps_follow_the_clock_and_the_tabs_they_read(tmp_path: Path) -> None:

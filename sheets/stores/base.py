@@ -52,6 +52,9 @@ class SheetRead:
     error: str | None = None  # Vietnamese; set when the spreadsheet is missing or refused
     url: str | None = None  # a link people can open, when the backend has one
     tab_ids: dict[str, int] = field(default_factory=dict)  # tab -> its id in links (Google's gid)
+    # tab -> a mark the store keeps while the tab's cells stay the same (equal marks of one
+    # store: equal cells); empty when the store does not tell
+    tab_marks: dict[str, int] = field(default_factory=dict)
 
 
 @runtime_checkable

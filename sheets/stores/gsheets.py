@@ -24,6 +24,7 @@ A service account may not create files: ``ensure_spreadsheet`` only checks acces
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import re
@@ -361,6 +362,11 @@ class GSheetsStore:
         self._header_gen: dict[str, int] = {}  # bumped (under the write lock) whenever we change a header
         self._names: dict[str, str] = {key: key}  # key -> the name it was first asked by
         self._mtimes: dict[str, str] = {}  # key -> Drive modifiedTime at our last look
+        self._writes: dict[str, int] = {}  # key -> writes this store sent to it (``write_marks``)
+        # key -> (its last fetched tabs, a mark per tab): a tab keeps its mark while a fetch
+        # finds the same cells, so a loader parses again only the tabs that changed
+        self._tab_marks: dict[str, tuple[Tabs, dict[str, int]]] = {}
+        self._mark_seq = itertools.count(1)
 
     # --- construction from secrets ------------------------------------------------------
 
@@ -509,8 +515,10 @@ class GSheetsStore:
             copied = {t: [list(r) for r in g] for t, g in tabs.items()} if tabs is not None else {}
             with self._lock:
                 meta = self._meta.get(k)
+                marked = self._tab_marks.get(k)
             ids = {t: m.sheet_id for t, m in meta.tabs.items()} if meta is not None else {}
-            out.append(SheetRead(n, copied, error=error, url=spreadsheet_url(k), tab_ids=ids))
+            marks = dict(marked[1]) if marked is not None and tabs is not None and marked[0] is tabs else {}
+            out.append(SheetRead(n, copied, error=error, url=spreadsheet_url(k), tab_ids=ids, tab_marks=marks))
         return out
 
     def _fresh(self, key: str) -> _Entry | None:
@@ -566,9 +574,15 @@ class GSheetsStore:
             return None, error
         fetched = self._clock()
         with self._lock:
+            prev = self._tab_marks.get(key)
+        prev_tabs, prev_marks = prev if prev is not None else ({}, {})
+        marks = {t: prev_marks[t] if t in prev_marks and prev_tabs.get(t) == g else next(self._mark_seq)
+                 for t, g in tabs.items()}
+        with self._lock:
             if self._gen.get(key, 0) == gen:  # no write landed while we were reading
                 self._cache[key] = _Entry(tabs, None, fetched)
             self._good[key] = (tabs, fetched)
+            self._tab_marks[key] = (tabs, marks)
             self._stale.discard(key)
             self._retry_at.pop(key, None)
         return tabs, None
@@ -800,7 +814,20 @@ class GSheetsStore:
         except (APIError, Unreachable) as exc:
             raise WriteError(self._error_text(exc, sheet, writing=True)) from exc
         finally:
+            self._wrote(key)
             self.invalidate(sheet)
+
+    def _wrote(self, key: str) -> None:
+        with self._lock:
+            self._writes[key] = self._writes.get(key, 0) + 1
+
+    def write_marks(self, names: Sequence[str]) -> dict[str, int]:
+        """How many writes this store has sent to each spreadsheet (failed ones too: part of
+        one may have landed). A loader that sees a mark move knows that spreadsheet changed
+        without asking Drive, so it can read it while Drive's ``files.list`` is in flight
+        (``sheets.incremental``)."""
+        with self._lock:
+            return {n: self._writes.get(spreadsheet_key(n) or "", 0) for n in names}
 
     def _take_checked_header(self, key: str, title: str) -> list[Cell] | None:
         """The header row a write-id check read moments ago, if no write of ours has changed that
@@ -1058,6 +1085,7 @@ class GSheetsStore:
         finally:
             with self._lock:
                 self._meta.pop(key, None)
+            self._wrote(key)
             self.invalidate(sheet)
 
     # --- templates ------------------------------------------------------------------------
