@@ -30,6 +30,7 @@ _CSS = """<style>
 .dd-unit:last-child { border-bottom: 0; }
 .dd-name { font-weight: 600; }
 .dd-lack { color: #b23b00; }
+.dd-lacks { margin: 0 0 .1rem 0; padding-left: 1.2rem; }
 .dd-meta { color: #555; font-size: .9em; word-break: break-word; }
 .dd-badge { display: inline-block; padding: 0 .45em; border-radius: .6em; font-size: .85em; margin-left: .3em; }
 .dd-new { background: #fff3e0; color: #8a4b00; }
@@ -61,13 +62,20 @@ def unit_list(fl: FU.FollowList) -> None:
         officers = _text(r["Email cán bộ"])
         last = (f"Nhắc lần cuối: {day(r['Nhắc lần cuối'])} ({_text(r['Kênh'])}), {r['Số lần nhắc']} lần"
                 if r["Số lần nhắc"] else "Chưa nhắc lần nào trong năm")
-        lack = _text(r["Còn thiếu"])
+        lacks = [lk.text for lk in fl.lacks.get(str(r["Mã đơn vị"]), ())]
+        if len(lacks) > 1:  # one line each: several dossiers or reviews of one unit stay readable
+            lack_html = ('<span class="dd-lack">Còn thiếu:</span><ul class="dd-lacks">'
+                         + "".join(f'<li class="dd-lack">{html.escape(t)}</li>' for t in lacks) + "</ul>")
+        elif lacks:
+            lack_html = f'<span class="dd-lack">Còn thiếu: {html.escape(lacks[0])}</span><br>'
+        else:
+            lack_html = ""
         parts.append(
             f'<div class="dd-unit" data-unit="{html.escape(str(r["Mã đơn vị"]))}">'
             f'<span class="dd-name">{html.escape(str(r["Tên đơn vị"]))}</span> '
             f'<span class="dd-meta">({html.escape(str(r["Mã đơn vị"]))})</span>'
             f'<span class="dd-badge {_BADGE[status]}">{html.escape(status.lower())}</span><br>'
-            + (f'<span class="dd-lack">Còn thiếu: {html.escape(lack)}</span><br>' if lack else "")
+            + lack_html
             + f'<span class="dd-meta">Liên hệ: {html.escape(contacts)}'
             + (f"; cán bộ: {html.escape(officers)}" if officers else "")
             + f"<br>{html.escape(last)}</span></div>"

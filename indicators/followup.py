@@ -46,7 +46,7 @@ LABELS: dict[str, str] = {
     S.TOPIC_TRAINING: "Đơn vị có cán bộ TĐKT chưa được tập huấn",
     S.TOPIC_OFFICER: "Công đoàn cơ sở chưa có cán bộ phụ trách TĐKT",
     S.TOPIC_REPORT: "Đơn vị chưa gửi báo cáo định kỳ",
-    S.TOPIC_DOSSIER: "Hồ sơ khen thưởng bị trả lại chưa gửi lại, hồ sơ quá hạn xử lý",
+    S.TOPIC_DOSSIER: "Hồ sơ khen thưởng bị trả lại hoặc quá hạn xử lý",
 }
 
 STATUS_NEW = "Chưa nhắc"

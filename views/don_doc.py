@@ -16,6 +16,11 @@ from sheets import schema as S
 TOPICS = list(FU.SLUGS)
 
 
+def _lower_first(label: str) -> str:
+    """«Đơn vị có cán bộ TĐKT …» -> «đơn vị có cán bộ TĐKT …» (an abbreviation keeps its capitals)."""
+    return label[:1].lower() + label[1:]
+
+
 def render() -> None:
     st.title("Đôn đốc")
     ds = data.get_dataset()
@@ -31,7 +36,7 @@ def render() -> None:
     # (after a change of scope, year or data), so new counts make a new box, on the same topic
     counts = "_".join(str(len(lists[t].pending)) for t in TOPICS)
     topic = st.selectbox("Nội dung cần đôn đốc", TOPICS, index=TOPICS.index(default), key=f"dd_topic_{counts}",
-                         format_func=lambda t: f"{t} — {FU.LABELS[t].lower()} ({len(lists[t].pending)})")
+                         format_func=lambda t: f"{t} — {_lower_first(FU.LABELS[t])} ({len(lists[t].pending)})")
     st.query_params["chu_de"] = FU.SLUGS[topic]
     fl = lists[topic]
     st.markdown(f"**{len(fl.pending)}** đơn vị còn thiếu · **{len(fl.acted)}** đơn vị đã thực hiện sau khi nhắc")
