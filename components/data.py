@@ -82,6 +82,15 @@ def get_store() -> Store:
 POLL_SECONDS = 1.0
 POLL_SECONDS_GSHEETS = 10.0
 
+# In a served app over SQLite, PostgreSQL or workbooks, a background watch asks the same cheap
+# question every WATCH_SECONDS while viewers are about (a run in the last WATCH_IDLE seconds),
+# loads a change as soon as it lands and computes again what viewers asked for lately, so a
+# write through another app server is on a viewer's next run without that run paying the load
+# and the computations. Google Sheets keeps the viewer-driven poll (Drive quota).
+WATCH_SECONDS = 0.5
+WATCH_IDLE = 300.0
+WARM_KEYS = 12  # recent (year, as-of, scope) asks computed again after a background load
+
 
 def _load_dataset(loader: Loader) -> Dataset:
     """One (incremental) load; a seam for tests."""
@@ -103,6 +112,8 @@ class _Live:
         self.epoch = 0  # bumped by "Làm mới", which reads everything again
         self.checked = 0.0
         self.loaded = 0.0
+        self.asked = time.monotonic()  # a viewer's last run
+        self.watch: threading.Thread | None = None
 
     def _load(self) -> None:
         ds = _load_dataset(self.loader)
@@ -122,21 +133,51 @@ class _Live:
 
     def get(self, *, check_now: bool = False) -> tuple[str, Dataset]:
         now = time.monotonic()
+        self.asked = now
         if self.ds is not None and not check_now and now - self.checked < self.poll:
+            self._ensure_watch()
             return self.gen, self.ds
         with self.lock:
-            if self.ds is None:
-                self._load()
-            elif check_now or time.monotonic() - self.checked >= self.poll:
-                changed = self.loader.changed()
-                age = time.monotonic() - self.loaded
-                # some spreadsheets could not be read: try again soon rather than after the TTL
-                retry = bool(self.ds.sheet_errors) and age >= RETRY_PARTIAL
-                if changed or retry or (changed is None and age >= DEFAULT_TTL):
-                    self._load()
-                self.checked = time.monotonic()
+            self._check(check_now)
             assert self.ds is not None
-            return self.gen, self.ds
+            out = self.gen, self.ds
+        self._ensure_watch()
+        return out
+
+    def _check(self, check_now: bool, every: float | None = None) -> None:
+        if self.ds is None:
+            self._load()
+        elif check_now or time.monotonic() - self.checked >= (self.poll if every is None else every):
+            changed = self.loader.changed()
+            age = time.monotonic() - self.loaded
+            # some spreadsheets could not be read: try again soon rather than after the TTL
+            retry = bool(self.ds.sheet_errors) and age >= RETRY_PARTIAL
+            if changed or retry or (changed is None and age >= DEFAULT_TTL):
+                self._load()
+            self.checked = time.monotonic()
+
+    def _ensure_watch(self) -> None:
+        if not _watching(self.spec) or (self.watch is not None and self.watch.is_alive()):
+            return
+        self.watch = threading.Thread(target=self._watch, name="tdkt-watch", daemon=True)
+        self.watch.start()
+
+    def _watch(self) -> None:
+        """Until no viewer has run for WATCH_IDLE: ask for a change every WATCH_SECONDS, load
+        it, and compute again what viewers asked for lately (``_warm``)."""
+        import logging
+
+        while time.monotonic() - self.asked < WATCH_IDLE:
+            time.sleep(WATCH_SECONDS)
+            try:
+                with self.lock:
+                    before = self.gen
+                    self._check(False, every=WATCH_SECONDS * 0.9)
+                    gen = self.gen
+                if gen != before:
+                    _warm(self.spec, gen)
+            except Exception:  # the viewer-driven poll still works; say why here
+                logging.getLogger(__name__).exception("background watch of %s", self.spec)
 
     def refresh(self) -> None:
         with self.lock:
@@ -149,6 +190,55 @@ class _Live:
 @st.cache_resource(show_spinner="Đang đọc dữ liệu…")
 def _live(spec: str) -> _Live:
     return _Live(spec)
+
+
+def _watching(spec: str) -> bool:
+    """A background watch only in a served app (``streamlit run``, not AppTest or a script),
+    not for Google Sheets, and not with TDKT_WATCH=0."""
+    if spec.startswith("gsheets:") or os.environ.get("TDKT_WATCH") == "0":
+        return False
+    from streamlit.runtime import Runtime
+
+    return type(Runtime._instance) is Runtime
+
+
+# What viewers asked for lately, newest last: ("results" | "trend" | "forecast", year, as-of,
+# scope) and ("comparison", year, as-of, None); computed again after a background load.
+_ASKED: dict[tuple[str, int, date, str | None], None] = {}
+_ASKED_LOCK = threading.Lock()
+
+
+def _asked(kind: str, year: int, as_of: date, scope: str | None) -> None:
+    key = (kind, year, as_of, scope)
+    with _ASKED_LOCK:
+        _ASKED.pop(key, None)
+        _ASKED[key] = None
+        while len(_ASKED) > WARM_KEYS:
+            del _ASKED[next(iter(_ASKED))]
+
+
+def _warm(spec: str, gen: str) -> None:
+    """Compute the latest asks for a new generation (the caches the next runs will hit)."""
+    with _ASKED_LOCK:
+        keys = list(reversed(_ASKED))
+    ds = _live(spec).ds
+    if ds is None:
+        return
+    _BY_GEN[(spec, gen)] = ds
+    for kind, year, as_of, scope in keys:
+        if _live(spec).gen != gen:
+            return  # a newer change landed: its own warm follows
+        if kind == "results":
+            if scope is None:
+                _province(spec, gen, year, as_of)
+            else:
+                _scoped(spec, gen, year, as_of, scope)
+        elif kind == "trend":
+            _trend(spec, gen, year, as_of, scope)
+        elif kind == "comparison":
+            _comparison(spec, gen, year, as_of)
+        elif kind == "forecast":
+            _forecast(spec, gen, year, as_of, scope)
 
 
 # Datasets by generation, for cache entries keyed by one: the live one, and the one before
@@ -205,6 +295,7 @@ def _source_and_scope(scope: str | None) -> tuple[str, str, str | None]:
 
 def get_results(year: int, as_of: date, scope: str | None) -> Results:
     spec, gen, scope = _source_and_scope(scope)
+    _asked("results", year, as_of, scope)
     if scope is None:
         return _province(spec, gen, year, as_of)
     return _scoped(spec, gen, year, as_of, scope)
@@ -225,6 +316,7 @@ def get_trend(year: int, as_of: date, scope: str | None) -> pd.DataFrame:
     """Every indicator of the scope for each year up to ``year`` (each to 31/12 or ``as_of``):
     the figures of ``get_results`` for those years, without their drill-downs."""
     spec, gen, scope = _source_and_scope(scope)
+    _asked("trend", year, as_of, scope)
     return _trend(spec, gen, year, as_of, scope)
 
 
@@ -235,6 +327,7 @@ def _comparison(spec: str, generation: str, year: int, as_of: date) -> pd.DataFr
 
 def get_comparison(year: int, as_of: date) -> pd.DataFrame:
     """Every indicator per upper-level unit of the province (the same for every scope)."""
+    _asked("comparison", year, as_of, None)
     return _comparison(source_spec(), _current()[0], year, as_of)
 
 
@@ -298,4 +391,5 @@ def _forecast(spec: str, generation: str, year: int, as_of: date, scope: str | N
 def get_forecast(year: int, as_of: date, scope: str | None) -> dict[str, Forecast]:
     """The year-end forecast per code (``indicators.forecast``) for the scope."""
     spec, gen, scope = _source_and_scope(scope)
+    _asked("forecast", year, as_of, scope)
     return _forecast(spec, gen, year, as_of, scope)

@@ -3,7 +3,9 @@ processes over ONE SQLite file, and over ONE PostgreSQL database (a throw-away c
 tests/pg.py), each viewed in Chromium on Tổng quan. A write lands in the store through the
 write door (``sheets.write.append``, as any app server's form does); both pages, rerun by the
 viewer (Streamlit's "R" key), show the new figure within the requirement's 2 s (asserted with
-a generous 15 s bound, as the machine is shared; the measured delay is printed).
+a generous 15 s bound, as the machine is shared; the measured delay is printed, and the
+benchmark's figure is the place for speed). Each server's background watch (components/data.py)
+has loaded the change and computed the page's figures again before the viewer asks.
 
 "No extra read of unchanged data": the servers run with ``TDKT_READ_LOG`` (each store read
 appends process id and spreadsheet name to a file). While nothing changes, reruns read
@@ -104,6 +106,13 @@ def idle(page: Any) -> None:
     )
 
 
+def running(page: Any) -> bool:
+    """Whether a script run is in progress on the page (Streamlit's status widget says so)."""
+    return bool(page.evaluate(
+        "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
+        " return !!w && w.innerText.includes('Running'); }"))
+
+
 def rerun(page: Any) -> None:
     """What a viewer does to see fresh figures without losing the session: Streamlit's "R"."""
     page.locator("body").press("r")
@@ -161,21 +170,24 @@ def test_a_write_is_seen_by_both_servers_without_reading_unchanged_data(pair: Pa
     written = time.monotonic()
     written_at = time.time()
 
-    # both viewers rerun together ("R"), and their pages are watched until the figure changes
+    # both viewers rerun ("R") and their pages are watched until the figure changes; a viewer
+    # asks again only once a run has ended still showing the old figure (a second "R" during a
+    # run would stop it and start over)
     seen: dict[int, tuple[float, int]] = {}  # page -> (seconds after the write, reruns asked)
     asked = [0] * len(pages)
+    asked_at = [0.0] * len(pages)
     while len(seen) < len(pages):
         assert time.monotonic() - written < BOUND, f"still the old figure after {BOUND:g} s: {seen}"
         for i, page in enumerate(pages):
-            if i not in seen:
+            if i in seen:
+                continue
+            if shown_t1b(page) not in (None, before[i]):
+                seen[i] = (time.monotonic() - written, asked[i])
+            elif time.monotonic() - asked_at[i] > 1.0 and not running(page):
                 page.locator("body").press("r")
                 asked[i] += 1
-        until = time.monotonic() + 2.0
-        while time.monotonic() < until and len(seen) < len(pages):
-            for i, page in enumerate(pages):
-                if i not in seen and shown_t1b(page) not in (None, before[i]):
-                    seen[i] = (time.monotonic() - written, asked[i])
-            time.sleep(0.05)
+                asked_at[i] = time.monotonic()
+        time.sleep(0.05)
     for page in pages:
         idle(page)
     for i, page in enumerate(pages):
