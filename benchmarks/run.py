@@ -348,6 +348,10 @@ def _scale_block(results: dict[str, Any], table: Any) -> str:
                       SC.notes(), ""])
 
 
+OWN = "reload after this server's own write (a save in the app), through the fake"
+OTHER = "reload after another server's write, through the fake"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.merge:
@@ -356,7 +360,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in runs:
             for row in r.get("scale", []):
                 rows[(row["figure"], float(row["scale"]))] = row
-        order = ["cold load", "reload after one write, through", "requests", "load from PostgreSQL",
+        order = ["cold load", "reload after this server's own write", "reload after another server's write",
+                 "reload after one write, through", "requests", "load from PostgreSQL",
                  "reload after one write, PostgreSQL", "a save"]
 
         def place(row: dict[str, Any]) -> tuple[int, float]:
@@ -364,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
             return at, float(row["scale"])
 
         wanted = [("cold load through the fake, 150 ms a request", 1.0), ("cold load through the fake, 150 ms a request", 10.0),
-                  ("reload after one write, through the fake", 10.0), ("reload after one write, through the fake", 30.0),
+                  (OWN, 10.0), (OWN, 30.0), (OTHER, 10.0), (OTHER, 30.0),
                   ("requests for a refresh with nothing changed", 1.0),
                   ("load from PostgreSQL, cold, a new process (full: the same from SQLite)", 100.0),
                   ("reload after one write, PostgreSQL", 100.0),
