@@ -86,7 +86,12 @@ def unit_list(fl: FU.FollowList) -> None:
 
 def selection(fl: FU.FollowList, ds: Dataset, user: User, key: str) -> list[str]:
     """The units to remind, among those still lacking something that the user may remind."""
-    options = [u for u in fl.pending["Mã đơn vị"] if R.may_remind_unit(ds, user, u, fl.topic)]
+    pending = list(fl.pending["Mã đơn vị"])
+    # one's own unit is not reminded: what it lacks is the user's own to do
+    options = [u for u in pending if u != user.unit and R.may_remind_unit(ds, user, u, fl.topic)]
+    if user.unit in pending:
+        st.caption(f"{ds.tree.name(user.unit)} (đơn vị của bạn) cũng còn thiếu nội dung này: "
+                   + ("xem hộp hồ sơ ở trang Xét duyệt." if fl.topic == S.TOPIC_DOSSIER else "đơn vị tự thực hiện, không gửi nhắc."))
     if not options:
         st.info("Không có đơn vị nào trong phạm vi của bạn để nhắc về nội dung này.")
         return []
