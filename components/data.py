@@ -89,7 +89,7 @@ POLL_SECONDS_GSHEETS = 10.0
 # and the computations. Google Sheets keeps the viewer-driven poll (Drive quota).
 WATCH_SECONDS = 0.5
 WATCH_IDLE = 300.0
-WARM_KEYS = 12  # recent (year, as-of, scope) asks computed again after a background load
+WARM_KEYS = 6  # recent (year, as-of, scope) figures computed again after a background load
 
 
 def _load_dataset(loader: Loader) -> Dataset:
@@ -202,14 +202,15 @@ def _watching(spec: str) -> bool:
     return type(Runtime._instance) is Runtime
 
 
-# What viewers asked for lately, newest last: ("results" | "trend" | "forecast", year, as-of,
-# scope) and ("comparison", year, as-of, None); computed again after a background load.
-_ASKED: dict[tuple[str, int, date, str | None], None] = {}
+# What viewers asked for lately, newest last: (year, as-of, scope) of ``get_results``, computed
+# again after a background load. Only the figures: the trend and the forecast cost seconds of
+# CPU (the GIL) that a viewer's run on another page would wait behind.
+_ASKED: dict[tuple[int, date, str | None], None] = {}
 _ASKED_LOCK = threading.Lock()
 
 
-def _asked(kind: str, year: int, as_of: date, scope: str | None) -> None:
-    key = (kind, year, as_of, scope)
+def _asked(year: int, as_of: date, scope: str | None) -> None:
+    key = (year, as_of, scope)
     with _ASKED_LOCK:
         _ASKED.pop(key, None)
         _ASKED[key] = None
@@ -225,20 +226,13 @@ def _warm(spec: str, gen: str) -> None:
     if ds is None:
         return
     _BY_GEN[(spec, gen)] = ds
-    for kind, year, as_of, scope in keys:
+    for year, as_of, scope in keys:
         if _live(spec).gen != gen:
             return  # a newer change landed: its own warm follows
-        if kind == "results":
-            if scope is None:
-                _province(spec, gen, year, as_of)
-            else:
-                _scoped(spec, gen, year, as_of, scope)
-        elif kind == "trend":
-            _trend(spec, gen, year, as_of, scope)
-        elif kind == "comparison":
-            _comparison(spec, gen, year, as_of)
-        elif kind == "forecast":
-            _forecast(spec, gen, year, as_of, scope)
+        if scope is None:
+            _province(spec, gen, year, as_of)
+        else:
+            _scoped(spec, gen, year, as_of, scope)
 
 
 # Datasets by generation, for cache entries keyed by one: the live one, and the one before
@@ -295,7 +289,7 @@ def _source_and_scope(scope: str | None) -> tuple[str, str, str | None]:
 
 def get_results(year: int, as_of: date, scope: str | None) -> Results:
     spec, gen, scope = _source_and_scope(scope)
-    _asked("results", year, as_of, scope)
+    _asked(year, as_of, scope)
     if scope is None:
         return _province(spec, gen, year, as_of)
     return _scoped(spec, gen, year, as_of, scope)
@@ -316,7 +310,6 @@ def get_trend(year: int, as_of: date, scope: str | None) -> pd.DataFrame:
     """Every indicator of the scope for each year up to ``year`` (each to 31/12 or ``as_of``):
     the figures of ``get_results`` for those years, without their drill-downs."""
     spec, gen, scope = _source_and_scope(scope)
-    _asked("trend", year, as_of, scope)
     return _trend(spec, gen, year, as_of, scope)
 
 
@@ -327,7 +320,6 @@ def _comparison(spec: str, generation: str, year: int, as_of: date) -> pd.DataFr
 
 def get_comparison(year: int, as_of: date) -> pd.DataFrame:
     """Every indicator per upper-level unit of the province (the same for every scope)."""
-    _asked("comparison", year, as_of, None)
     return _comparison(source_spec(), _current()[0], year, as_of)
 
 
@@ -391,5 +383,4 @@ def _forecast(spec: str, generation: str, year: int, as_of: date, scope: str | N
 def get_forecast(year: int, as_of: date, scope: str | None) -> dict[str, Forecast]:
     """The year-end forecast per code (``indicators.forecast``) for the scope."""
     spec, gen, scope = _source_and_scope(scope)
-    _asked("forecast", year, as_of, scope)
     return _forecast(spec, gen, year, as_of, scope)
