@@ -227,6 +227,13 @@ def test_return_fix_send_again_receive_results_decide(demo_copy: Path) -> None:
         text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs) + "\n".join(
             c.text for t in Document(io.BytesIO(content)).tables for r in t.rows for c in r.cells)
         assert name.endswith(".docx") and all(n in text for n in awards["name"]), (name, text[:500])
+    # and as PDF (LibreOffice), ready to download under its own name
+    assert desk.selectbox(key="xd_doc_fmt").options == ["Word (.docx)", "PDF"]
+    desk.selectbox(key="xd_doc_fmt").set_value("pdf").run()
+    _click(desk, "Lập văn bản")
+    assert not desk.error, _texts(desk, "error")
+    ((name, content),) = desk.session_state["xd_docs"].values()
+    assert name == f"giay-khen-{code}.pdf" and content.startswith(b"%PDF"), name
 
 
 def test_desk_inbox_is_oldest_first_with_overdue_marked(demo_copy: Path) -> None:
