@@ -8,6 +8,7 @@ ho-so-path-*.png, xet-duyet-path-*.png.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -79,19 +80,29 @@ def pick(page: Any, label: str, text: str) -> None:
     wait_for_app(page, 60000)
 
 
+def settled(page: Any) -> None:
+    """The run a click started is over: its start may show only after a moment on a loaded
+    machine (``wait_for_app`` alone could return before it, and the next click land on the
+    page of the run before)."""
+    with contextlib.suppress(Exception):  # a quick run may be over already
+        page.wait_for_function("() => (document.querySelector('[data-testid=\"stStatusWidget\"]') || {})"
+                               ".innerText?.includes('Running')", timeout=2000)
+    wait_for_app(page, 120000)
+
+
 def press(page: Any, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).first.click()
-    wait_for_app(page, 60000)
+    settled(page)
 
 
 def press_twice(page: Any, name: str) -> None:
     click_twice(page.get_by_role("button", name=name, exact=True).first)
-    wait_for_app(page, 60000)
+    settled(page)
 
 
 def see(page: Any, text: str) -> None:
     try:
-        page.get_by_text(text).first.wait_for(timeout=60000)
+        page.get_by_text(text).first.wait_for(timeout=120000)
     except Exception:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "dossier-path-failure.png"), full_page=True)
