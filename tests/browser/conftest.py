@@ -36,16 +36,25 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Each server's output, so a failing test can say what the server said (see ``explain``).
+SERVER_LOGS: list[Path] = []
+
+
 def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
+    fd, name = tempfile.mkstemp(prefix=f"tdkt-server-{port}-", suffix=".log")
+    os.close(fd)
+    log = Path(name)
+    SERVER_LOGS.append(log)
     env = dict(os.environ, **(env_extra or {}))
     env.setdefault("TDKT_TODAY", "2026-11-25")
     env["TDKT_RAISE"] = "0"  # people see our error page, not an exception
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+    with log.open("wb") as err:  # the child keeps its own handle
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -57,6 +66,26 @@ def start_server(env_extra: dict[str, str] | None = None) -> tuple[subprocess.Po
             time.sleep(0.3)
     proc.kill()
     raise RuntimeError("Streamlit server did not start")
+
+
+def explain(page: Any) -> str:
+    """What a person would read on the page (its messages, the start of the main area) and
+    the end of each server's log: the message of a failed wait, since CI keeps no screenshot."""
+    parts = []
+    try:
+        alerts = page.locator('[data-testid="stAlert"], [data-testid="stException"]').all_inner_texts()
+        parts.append("messages on the page: " + (" | ".join(a.strip() for a in alerts) or "none"))
+        status = page.locator('[data-testid="stStatusWidget"]').all_inner_texts()
+        parts.append("status widget: " + (" ".join(status).strip() or "none"))
+        main = page.locator('[data-testid="stMain"]').first.inner_text(timeout=5000)
+        parts.append("page text: " + " ".join(main.split())[:1500])
+    except Exception as exc:  # the page itself may be gone
+        parts.append(f"page unreadable: {exc}")
+    for log in SERVER_LOGS[-2:]:
+        lines = log.read_text(errors="replace").splitlines() if log.exists() else []
+        tail = [ln for ln in lines if "No runtime found" not in ln][-25:]
+        parts.append(f"{log.name}:\n" + "\n".join(tail))
+    return "\n".join(parts)
 
 
 def stop_server(proc: subprocess.Popen[bytes]) -> None:
