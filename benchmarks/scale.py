@@ -275,7 +275,20 @@ def app_save(sqlite_path: Path, scale: float, *, runs: int, timeout: float = 900
             raise RuntimeError(f"no T1B card on Tổng quan: {labels}, {figures}")
         return figures[at_card].split("**")[1]
 
-    samples: dict[str, list[float]] = {"full": [], "incremental": []}
+    # When the cards are drawn: the figure a person waits for is on screen then (Streamlit sends
+    # each element as it is made); the forecast, the lists and the charts come after it.
+    from components import cards
+
+    drawn: list[float] = []
+    grid = cards.card_grid
+
+    def timed_grid(*args: Any, **kwargs: Any) -> Any:
+        out = grid(*args, **kwargs)
+        drawn.append(time.perf_counter())
+        return out
+
+    cards.card_grid = timed_grid  # type: ignore[assignment]
+    samples: dict[str, list[float]] = {"full": [], "incremental": [], "full cards": [], "incremental cards": []}
     try:
         for i in range(2 * runs):
             if not free:
@@ -288,16 +301,23 @@ def app_save(sqlite_path: Path, scale: float, *, runs: int, timeout: float = 900
                        WRITER)
             if kind == "full":
                 data.refresh()
+            drawn.clear()
             at.run()
             if t1b() == shown:
                 raise RuntimeError(f"the T1B card did not change after the save ({shown})")
             samples[kind].append(time.perf_counter() - start)
+            samples[f"{kind} cards"].append(drawn[0] - start)
     finally:
+        cards.card_grid = grid  # type: ignore[assignment]
         os.environ.pop("TDKT_SOURCE", None)
         shutil.rmtree(folder, ignore_errors=True)
     return [row("a save in the app until the figure changes (AppTest)", scale, median(samples["full"]),
                 median(samples["incremental"]), goal="≤ 0.7 s", target=0.7, runs=len(samples["incremental"]),
-                note="full: the same save, then «Làm mới»")]
+                note="full: the same save, then «Làm mới»; the whole run, forecast and charts included"),
+            row("a save in the app until the cards are drawn (AppTest)", scale, median(samples["full cards"]),
+                median(samples["incremental cards"]), goal="≤ 0.7 s", target=0.7,
+                runs=len(samples["incremental cards"]),
+                note="the same runs, until Tổng quan's cards are drawn (the forecast, lists and charts follow)")]
 
 
 # --- the table -------------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ def render() -> None:
     res = data.get_results(f.year, f.as_of, f.scope)
     prev_as_of = D.year_earlier(f.end)  # the date compared: E a year earlier (31/12 for a past year)
     prev = data.get_results(f.year - 1, prev_as_of, f.scope)
-    trend = data.get_trend(f.year, f.as_of, f.scope)
     show_forecast = FC.is_open(f.year, clock.today())  # a past year is final
     slots: dict[str, object] = {}
     with banner.guard("các chỉ tiêu"):
@@ -36,7 +35,10 @@ def render() -> None:
         dossier_ui.overview_panel(ds, f.year, f.as_of, f.scope)
 
     st.subheader("Biểu đồ theo chỉ tiêu")
+    # the trend and the comparison after the cards: a person waits for the figures, not the
+    # charts (a new generation computes each year of the trend again)
     compare = data.get_comparison(f.year, f.as_of)
+    trend = data.get_trend(f.year, f.as_of, f.scope)
     codes = [i.code for i in res.indicators]
     tabs = st.tabs(codes, key="chart_tab", on_change="rerun")
     for code, tab in zip(codes, tabs, strict=True):
