@@ -1,11 +1,10 @@
 """Two app servers over one store agree (issue 17, SPEC 5): two ``streamlit run app.py``
 processes over ONE SQLite file, and over ONE PostgreSQL database (a throw-away cluster,
 tests/pg.py), each viewed in Chromium on Tổng quan. A write lands in the store through the
-write door (``sheets.write.append``, as any app server's form does); both pages, rerun by the
-viewer (Streamlit's "R" key), show the new figure within the requirement's 2 s (asserted with
-a generous 15 s bound, as the machine is shared; the measured delay is printed, and the
-benchmark's figure is the place for speed). Each server's background watch (components/data.py)
-has loaded the change and computed the page's figures again before the viewer asks.
+write door (``sheets.write.append``, as any app server's form does). Each server's background
+watch (components/data.py) reads the change by itself (within the requirement's 2 s on an
+idle machine; asserted with a generous 15 s bound, as the machine is shared, and printed); a
+viewer who then looks (ONE rerun, Streamlit's "R", 2 s after the write) sees the new figure.
 
 "No extra read of unchanged data": the servers run with ``TDKT_READ_LOG`` (each store read
 appends process id and spreadsheet name to a file). While nothing changes, reruns read
@@ -106,13 +105,6 @@ def idle(page: Any) -> None:
     )
 
 
-def running(page: Any) -> bool:
-    """Whether a script run is in progress on the page (Streamlit's status widget says so)."""
-    return bool(page.evaluate(
-        "() => { const w = document.querySelector('[data-testid=\"stStatusWidget\"]');"
-        " return !!w && w.innerText.includes('Running'); }"))
-
-
 def rerun(page: Any) -> None:
     """What a viewer does to see fresh figures without losing the session: Streamlit's "R"."""
     page.locator("body").press("r")
@@ -170,31 +162,36 @@ def test_a_write_is_seen_by_both_servers_without_reading_unchanged_data(pair: Pa
     written = time.monotonic()
     written_at = time.time()
 
-    # both viewers rerun ("R") and their pages are watched until the figure changes; a viewer
-    # asks again only once a run has ended still showing the old figure (a second "R" during a
-    # run would stop it and start over)
-    seen: dict[int, tuple[float, int]] = {}  # page -> (seconds after the write, reruns asked)
-    asked = [0] * len(pages)
-    asked_at = [0.0] * len(pages)
+    # "Visible within 2 s": a viewer who looks 2 s after the write sees it. Each server's
+    # background watch reads the change by itself (the read log says when); then ONE rerun ("R")
+    # per viewer, at 2 s after the write or once its server has read the change if that came
+    # later on a loaded machine (printed), must show the new figure: no second press needed.
+    read_at: dict[int, float] = {}
+    while len(read_at) < len(pair.pids):
+        assert time.monotonic() - written < BOUND, f"a server had not read the write after {BOUND:g} s"
+        for pid, name, at in timed_reads(pair.log, mark):
+            if name == "BABE":
+                read_at.setdefault(pid, at - written_at)
+        time.sleep(0.05)
+    time.sleep(max(0.0, REQUIREMENT - (time.monotonic() - written)))
+    looked = [time.monotonic() - written] * len(pages)
+    for page in pages:
+        page.locator("body").press("r")
+    seen: dict[int, float] = {}  # page -> seconds after the write when its card changed
     while len(seen) < len(pages):
-        assert time.monotonic() - written < BOUND, f"still the old figure after {BOUND:g} s: {seen}"
+        assert time.monotonic() - written < BOUND + REQUIREMENT, f"one rerun did not show the new figure: {seen}"
         for i, page in enumerate(pages):
-            if i in seen:
-                continue
-            if shown_t1b(page) not in (None, before[i]):
-                seen[i] = (time.monotonic() - written, asked[i])
-            elif time.monotonic() - asked_at[i] > 1.0 and not running(page):
-                page.locator("body").press("r")
-                asked[i] += 1
-                asked_at[i] = time.monotonic()
+            if i not in seen and shown_t1b(page) not in (None, before[i]):
+                seen[i] = time.monotonic() - written
         time.sleep(0.05)
     for page in pages:
         idle(page)
     for i, page in enumerate(pages):
         assert t1b(page) == (before[i][0] + 1, before[i][1])
-    print(f"\n[{pair.kind}] requirement {REQUIREMENT:g} s; the new figure was shown "
-          + "; ".join(f"by server {i + 1} {d:.2f} s after the write ({n} rerun(s) asked)"
-                      for i, (d, n) in sorted(seen.items())))
+    print(f"\n[{pair.kind}] requirement {REQUIREMENT:g} s; "
+          + "; ".join(f"server {i + 1} read the write {read_at[pid]:.2f} s after it, its viewer looked at "
+                      f"{looked[i]:.2f} s and saw the new figure at {seen[i]:.2f} s (one rerun)"
+                      for i, pid in enumerate(pair.pids)))
 
     after = timed_reads(pair.log, mark)
     for pid in pair.pids:
