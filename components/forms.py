@@ -374,8 +374,12 @@ class Flow:
         return st.session_state.setdefault(_FLOW + self.key, {})  # type: ignore[no-any-return]
 
     def k(self, name: str) -> str:
-        """The widget key of a field: kept across pages, cleared after a save."""
-        return f"{KEEP_PREFIX}{self.key}_{name}"
+        """The widget key of a field: kept across pages, cleared after a save. A form drawn
+        again right after its save (``keep``) gets new keys ("@turn"): a browser keeps the values
+        of widgets it still shows under the same key, so a cleared box would stay ticked and a
+        row read «no result» over what was just saved."""
+        turn = st.session_state.get(_FLOW + self.key + "_turn", 0)
+        return f"{KEEP_PREFIX}{self.key}_{name}" + (f"@{turn}" if turn else "")
 
     def reset(self) -> None:
         """Back to an empty draft (after "Thêm mới", or when a grid is edited again)."""
@@ -488,8 +492,11 @@ class Flow:
 
     def _clear_inputs(self, s: dict[str, Any]) -> None:
         if s.get("uncleared"):
-            clear(self.k(""))
+            clear(f"{KEEP_PREFIX}{self.key}_")
             s["uncleared"] = False
+            if s.get("keep"):
+                turn = _FLOW + self.key + "_turn"
+                st.session_state[turn] = st.session_state.get(turn, 0) + 1
 
     def _check_landed(self) -> None:
         """A write whose answer was lost (a failure, or a run stopped by the next click): when

@@ -43,6 +43,17 @@ def _ds(src: Path) -> Dataset:
     return load(SqliteStore(src))
 
 
+def _now(at: AppTest, kind: str, key: str) -> Any:
+    """The widget of a form's field as drawn now: after a save the form drawn again has new
+    keys (``key@turn``, components.forms.Flow.k), so a browser cannot keep the old values."""
+    def turn(k: str) -> int:
+        return 0 if k == key else int(k.split("@")[-1])
+
+    found = [w for w in getattr(at, kind) if w.key == key or str(w.key).startswith(key + "@")]
+    assert found, f"no {kind} {key}"
+    return max(found, key=lambda w: turn(str(w.key)))
+
+
 def _texts(at: AppTest, kind: str) -> str:
     return "\n".join(str(e.value) for e in getattr(at, kind))
 
@@ -197,6 +208,9 @@ def test_return_fix_send_again_receive_results_decide(demo_copy: Path) -> None:
     _click(desk, "Ghi kết quả")
     lines = _lines(_ds_of(desk), code)
     assert set(lines["result"]) == {S.RESULT_AGREED} and set(lines["vote"]) == {100.0}
+    # the form drawn again says what was saved: the box unticked, every row «Đồng ý»
+    assert not _now(desk, "checkbox", f"f_xd_results_{code}_all").value
+    assert {_now(desk, "selectbox", f"f_xd_results_{code}_result_{n}").value for n in lines["line"]} == {S.RESULT_AGREED}
     _click(desk, "Xét duyệt xong")
     assert _status(desk, code) == S.DOSSIER_REVIEWED
     desk.text_input(key=f"f_xd_no_{code}").input("321/QĐ-LĐLĐ")
@@ -368,13 +382,14 @@ def test_the_council_result_and_vote_per_nominee(demo_copy: Path) -> None:
     # the list on screen shows them, the vote with a decimal comma
     shown = next(d.value for d in desk.dataframe if "STT" in d.value.columns).set_index("STT")
     assert shown.at[2, "Kết quả"] == S.RESULT_AGREED and shown.at[2, "Tỉ lệ phiếu (%)"] == "85,5"
-    # the inputs now hold what was saved; pressing again writes nothing
-    assert desk.selectbox(key=f"f_xd_results_{code}_result_1").value == S.RESULT_REJECTED
+    # the inputs now hold what was saved, under new keys; pressing again writes nothing
+    assert _now(desk, "selectbox", f"f_xd_results_{code}_result_1").value == S.RESULT_REJECTED
+    assert _now(desk, "selectbox", f"f_xd_results_{code}_result_1").key.endswith("@1")
     versions = _rows(demo_copy, "HoSoDanhSach", code)
     _click(desk, "Ghi kết quả")
     assert "Không có kết quả mới để ghi." in _texts(desk, "info")
     assert _rows(demo_copy, "HoSoDanhSach", code) == versions
-    desk.selectbox(key=f"f_xd_results_{code}_result_4").set_value(S.RESULT_AGREED)
+    _now(desk, "selectbox", f"f_xd_results_{code}_result_4").set_value(S.RESULT_AGREED)
     _click(desk, "Ghi kết quả")
     assert f"Đã ghi kết quả 1 dòng của {code}" in _texts(desk, "success")
     assert _rows(demo_copy, "HoSoDanhSach", code) == versions + 1

@@ -226,6 +226,10 @@ def test_the_whole_path_with_two_roles(prepared: tuple[str, Path], new_page: Any
     assert desk.get_by_label("Tỉ lệ phiếu chung (%)").input_value() == "100"  # not "100.00"
     desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả").locator("label").click()
     press_for(desk, "Ghi kết quả", "Đã ghi kết quả 5 dòng")
+    # the form drawn again shows what was saved (a browser keeps a widget's value under its key)
+    agree_all = desk.locator('[data-testid="stCheckbox"]').filter(has_text="Hội đồng đồng ý tất cả")
+    assert not agree_all.locator("input").is_checked()
+    assert desk.get_by_text("— Chưa có kết quả —").count() == 0
     press_for(desk, "Xét duyệt xong", f"Đã xét duyệt hồ sơ {code}")
     desk.get_by_label("Số quyết định *").fill("456/QĐ-LĐLĐ")
     desk.get_by_label("Người ký").fill("Chủ tịch Hoàng Văn Minh")
