@@ -383,6 +383,39 @@ def _blank(v: Any) -> Any:
     return None if v is None or (not isinstance(v, str) and pd.isna(v)) else v
 
 
+def inbox_box(ds: Dataset, user: User, today: date, which: str, statuses: tuple[str, ...],
+              pick_key: str) -> tuple[pd.DataFrame, str]:
+    """The box's dossiers, plus the one picked if a step just moved it out of the box (the
+    page would otherwise jump to another dossier right under the step's confirmation, whose
+    buttons could then be pressed for the wrong dossier), and a sentence saying so. It stays
+    until another dossier or box is picked; ``seen(pick_key, …)`` records what was drawn."""
+    box = D.inbox(ds, user, today, statuses)
+    picked = st.session_state.get(pick_key)
+    here = bool(len(box)) and picked in set(box["dossier"])
+    moved_key = pick_key + "_moved"
+    moved = st.session_state.get(moved_key)
+    if moved != (which, picked) or here:
+        moved = None
+        st.session_state.pop(moved_key, None)
+    last = st.session_state.get(pick_key + "_seen")
+    if moved is None and not here and statuses and last and last[0] == picked and last[1] in statuses:
+        moved = st.session_state[moved_key] = (which, picked)
+    if moved is None:
+        return box, ""
+    every = D.inbox(ds, user, today)
+    kept = every[every["dossier"] == picked] if len(every) else every
+    if not len(kept):
+        return box, ""
+    status = str(kept["status"].iloc[0])
+    return (pd.concat([box, kept], ignore_index=True),
+            f"Hồ sơ {picked} vừa chuyển sang «{status}»: vẫn hiện ở đây đến khi chọn hồ sơ khác.")
+
+
+def seen(pick_key: str, code: str, status: str) -> None:
+    """The dossier and status the page drew (see ``inbox_box``)."""
+    st.session_state[pick_key + "_seen"] = (code, status)
+
+
 def results_editor(ds: Dataset, user: User, rec: pd.Series, lines: pd.DataFrame) -> None:
     """The council's result and vote per nominee (one line each, readable on a phone); all at
     once where it agreed to all. Only lines whose result or vote changed get a new version."""

@@ -368,7 +368,7 @@ def duplicate_warnings(ds: Dataset, code: str, rows: Sequence[Mapping[str, Any]]
                 out.append(f"«{r['name']}» cũng có trong hồ sơ {hit} năm {year}.")
     kt = ds.frames["KhenThuong"]
     if len(kt):
-        same_year = kt[kt["year"] == year]
+        same_year = kt[(kt["year"] == year) & (kt["dossier"] != code)]  # not the awards this dossier made
         awarded = {(fold(str(n)), fold(str(f))) for n, f in zip(same_year["name"], same_year["form"], strict=True)}
         for r in items:
             if (fold(str(r.get("name") or "")), fold(str(r.get("form") or ""))) in awarded:

@@ -223,6 +223,17 @@ def test_return_fix_send_again_receive_results_decide(demo_copy: Path) -> None:
     assert sorted(awards["award"]) == sorted(f"{code}-{n}" for n in (2, 3, 4, 5, 6))
     assert set(awards["decision_no"]) == {"321/QĐ-LĐLĐ"} and set(awards["level"]) == {"LĐLĐ tỉnh"}
     assert "5 khen thưởng" in _texts(desk, "success")
+    # the decided dossier left «Đang chờ xử lý» but stays picked (not another dossier under the
+    # confirmation) until another is chosen
+    assert desk.selectbox(key="xd_pick").value == code
+    assert f"Hồ sơ {code} vừa chuyển sang «{S.DOSSIER_DECIDED}»" in " ".join(c.value for c in desk.caption)
+    assert "có thể trùng khen thưởng" not in _texts(desk, "warning")  # its own awards are no duplicates
+    desk.run()  # any later rerun keeps it
+    assert desk.selectbox(key="xd_pick").value == code
+    others = [c for c in desk.selectbox(key="xd_pick").options if c != code]
+    if others:
+        desk.selectbox(key="xd_pick").set_value(others[0]).run()
+        assert code not in desk.selectbox(key="xd_pick").options
     # T3: four Cá nhân approved, three of them in the two groups (workers Bốn and Một, staff Năm)
     after = compute(ds, 2026, date(2026, 11, 25))["T3"]
     assert (after.numerator - before.numerator, after.denominator - before.denominator) == (3, 4)

@@ -8,7 +8,6 @@ import streamlit as st
 from components import auth, banner, data, forms
 from components import dossier_ui as U
 from sheets import clock
-from sheets import dossier as D
 from sheets import schema as S
 from sheets import workflow as W
 
@@ -26,10 +25,13 @@ def render() -> None:
     today = clock.today()
     c1, _ = st.columns([1, 2])
     which = c1.selectbox("Hộp hồ sơ", list(BOX), key="xd_box")
-    box = D.inbox(ds, user, today, BOX[which])
-    late = int(box["overdue"].sum()) if len(box) else 0
-    st.caption(f"{len(box)} hồ sơ · {late} quá hạn (quá 30 ngày kể từ ngày gửi, 10 ngày với khen thưởng đột xuất) · "
-               "cũ nhất lên đầu")
+    box, moved = U.inbox_box(ds, user, today, which, BOX[which], "xd_pick")
+    waiting = box.iloc[:len(box) - bool(moved)]  # the moved one is last
+    late = int(waiting["overdue"].sum()) if len(waiting) else 0
+    st.caption(f"{len(waiting)} hồ sơ · {late} quá hạn (quá 30 ngày kể từ ngày gửi, 10 ngày với khen "
+               "thưởng đột xuất) · cũ nhất lên đầu")
+    if moved:
+        st.caption(moved)
     if not len(box):
         st.info("Không có hồ sơ nào trong hộp này.")
         return
@@ -41,6 +43,7 @@ def render() -> None:
     if rec is None:
         return
     status = str(rec["status"])
+    U.seen("xd_pick", code, status)
     lines = W.dossier_lines(ds, code)
     U.dossier_card(ds, rec, lines, "xd_lines")
     U.documents(ds, code, status, "xd")
