@@ -134,12 +134,15 @@ def decode_rows(rows: list[list[Any]]) -> Grid:
 
 # All tabs of the asked spreadsheets in one statement (one snapshot), each tab's rows glued
 # server-side into one JSON array: one value per tab to transfer and decode, not one per row.
+# No ORDER BY: a sort would hold back the first row until every tab is built (no streaming)
+# and carry the glued texts through work_mem (×100: the registry's spilled to disk); the tabs
+# are put in order by id in Python instead.
 _READ = (
     "SELECT s.name, t.id, t.name, t.n_rows, "
     "  (SELECT '[' || coalesce(string_agg(x.cells::text, ',' ORDER BY x.r), '') || ']' "
     "     FROM tdkt_row x WHERE x.tab_id = t.id) "
     "FROM tdkt_spreadsheet s LEFT JOIN tdkt_tab t ON t.spreadsheet_id = s.id "
-    "WHERE s.name = ANY(%s) ORDER BY s.id, t.id"
+    "WHERE s.name = ANY(%s)"
 )
 
 
@@ -296,19 +299,19 @@ class PostgresStore:
     # --- the Store protocol -------------------------------------------------------------
     def read(self, names: Sequence[str]) -> list[SheetRead]:
         log_reads("postgresql", names)
-        found: dict[str, dict[str, Grid]] = {}
+        found: dict[str, list[tuple[int, str, Grid]]] = {}
         try:
             cur = self._conn().cursor()
             cur.adapters.register_loader("text", _BytesLoader)
             # streamed: each tab is decoded while the server aggregates the next ones
             for sheet, tab_id, tab, n_rows, text in cur.stream(_READ, (list(dict.fromkeys(names)),)):
-                tabs = found.setdefault(sheet.decode(), {})
+                tabs = found.setdefault(sheet.decode(), [])
                 if tab_id is None:
                     continue
                 grid = decode_tab(text) if text else []
                 while len(grid) < n_rows:  # n_rows is authoritative; this only guards odd data
                     grid.append([])
-                tabs[tab.decode()] = grid
+                tabs.append((tab_id, tab.decode(), grid))
         except SourceError as exc:
             return [SheetRead(n, error=str(exc)) for n in names]
         except psycopg.Error as exc:
@@ -319,11 +322,11 @@ class PostgresStore:
             if n not in found:
                 out.append(SheetRead(n, error=f"Không tìm thấy bảng tính «{n}»."))
                 continue
-            tabs = found[n]
+            grids = {t: g for _, t, g in sorted(found[n], key=lambda e: e[0])}  # tabs in creation order
             if n in given:  # asked twice: the second caller gets its own lists
-                tabs = {t: [list(r) for r in g] for t, g in tabs.items()}
+                grids = {t: [list(r) for r in g] for t, g in grids.items()}
             given.add(n)
-            out.append(SheetRead(n, tabs))
+            out.append(SheetRead(n, grids))
         return out
 
     def versions(self, names: Sequence[str]) -> dict[str, str] | None:
