@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import zip_longest
 from typing import Any
 
 import numpy as np
@@ -94,10 +95,6 @@ def _parser(col: Column) -> Callable[[object], cells.Result]:
 YEAR_ATTRS = frozenset({"year", "end_year"})
 
 
-def _cache_key(v: Cell) -> tuple[str, Any]:
-    return (type(v).__name__, v)
-
-
 SHOWN_MAX = 200  # a problem shows this much of the value as typed
 
 
@@ -173,12 +170,24 @@ def _has_data(row: Sequence[Cell]) -> bool:
 _NONE_TYPE = type(None)
 
 
+_PLAIN_TYPES = frozenset({str, _NONE_TYPE})
+
+
 def _screen_text(raw: Sequence[Cell]) -> tuple[Sequence[Cell], list[tuple[int, str]], set[int]]:
     """Control characters and over-long text (SPEC 3.3), checked for a whole column at once.
 
     Returns the cells to parse (control characters removed), a warning per cleaned cell and
-    the positions of over-long text. The common case, a clean column, costs one C pass."""
-    texts = [v for v in raw if v.__class__ is str]
+    the positions of over-long text. The common case, a clean column, costs a few C passes."""
+    types = set(map(type, raw))
+    if str not in types:
+        return raw, [], set()
+    texts: Sequence[str]
+    if len(types) == 1:
+        texts = raw  # type: ignore[assignment]  # all text
+    elif types <= _PLAIN_TYPES:
+        texts = list(filter(None, raw))  # type: ignore[arg-type]  # text and blanks: drop the blanks in C
+    else:
+        texts = [v for v in raw if v.__class__ is str]  # type: ignore[misc]
     if not texts:
         return raw, [], set()
     joined = "\n".join(texts)
@@ -203,6 +212,26 @@ def _screen_text(raw: Sequence[Cell]) -> tuple[Sequence[Cell], list[tuple[int, s
     return out, notes, too_long
 
 
+# Results of the parsers whose columns repeat values across tabs and spreadsheets (dates,
+# numbers, codes, enumerations), shared by every parse: each distinct cell of a province is
+# parsed once per load rather than once per tab. Parsers are pure, so a kept result is the
+# result; a memo is emptied when it grows past MEMO_MAX (free text is never kept).
+MEMO_MAX = 50_000
+_MEMO_KINDS = frozenset(set(Kind) - {Kind.TEXT, Kind.EMAIL})
+_memos: dict[tuple[Any, ...], dict[Any, cells.Result]] = {}
+
+
+def _memo_for(col: Column) -> dict[Any, cells.Result] | None:
+    if col.kind not in _MEMO_KINDS:
+        return None
+    # what the parser depends on (see _parser): the kind, an INT column's attr, the enum
+    key = (col.kind, col.attr if col.kind is Kind.INT else "", col.enum)
+    memo = _memos.get(key)
+    if memo is None or len(memo) > MEMO_MAX:
+        memo = _memos[key] = {}
+    return memo
+
+
 def _parse_column(
     col: Column, raw: Sequence[Cell]
 ) -> tuple[list[Any], list[tuple[int, str]], list[tuple[int, str]]]:
@@ -212,17 +241,26 @@ def _parse_column(
     Each distinct cell is parsed once: columns repeat codes, enums and dates."""
     raw, notes, too_long = _screen_text(raw)
     parse = _parser(col)
-    # text and blanks key themselves; other types carry their type (1, 1.0 and True differ)
+    memo = _memo_for(col)
+    # Text, blanks and the values of any one other type key themselves; with two other
+    # types, values carry their type (1, 1.0 and True are equal keys).
     keys: Sequence[Any] = raw
-    if not set(map(type, raw)) <= {str, _NONE_TYPE}:
-        keys = [v if v is None or v.__class__ is str else _cache_key(v) for v in raw]
+    typed = len(set(map(type, raw)) - _PLAIN_TYPES) > 1
+    if typed:
+        keys = [v if v is None or v.__class__ is str else (v.__class__, v) for v in raw]
     required = col.required and col.kind is not Kind.YESNO
     value_of: dict[Any, Any] = {}
     issue_of: dict[Any, str] = {}
-    for key, v in zip(keys, raw, strict=True):
-        if key in value_of:
-            continue
-        value, issue = parse(v)
+    for key in dict.fromkeys(keys):  # distinct keys, in C
+        v = key[1] if typed and key.__class__ is tuple else key
+        if memo is None:
+            value, issue = parse(v)
+        else:
+            mkey = key if v is None or v.__class__ is str or typed else (v.__class__, v)
+            hit = memo.get(mkey)
+            if hit is None:
+                hit = memo[mkey] = parse(v)
+            value, issue = hit
         value_of[key] = value
         if issue is None and required and value is None:
             issue = "bỏ trống cột bắt buộc"
@@ -236,6 +274,19 @@ def _parse_column(
             values[n] = blank
         issues = sorted([*(i for i in issues if i[0] not in too_long), *((n, cells.TOO_LONG) for n in too_long)])
     return values, issues, notes
+
+
+def _transpose(rows: Sequence[Sequence[Cell]], width: int) -> list[tuple[Cell, ...]]:
+    """The rows' first ``width`` columns (at least), short rows padded with None: one
+    transposition in C instead of a pass per column."""
+    longest = max(map(len, rows))
+    if longest <= 2 * width + 16:  # zip_longest pads in C, building every column up to the longest row
+        out = list(zip_longest(*rows))
+        if len(out) < width:
+            out.extend([(None,) * len(rows)] * (width - len(out)))
+        return out
+    # a few very long rows: pad the short ones and stop at the shortest (no column past it is built)
+    return list(zip(*(r if len(r) >= width else [*r, *([None] * (width - len(r)))] for r in rows), strict=False))
 
 
 def parse_columns(
@@ -278,11 +329,12 @@ def parse_columns(
         return ParsedColumns(tab, {}, problems, skipped=True)
 
     rows = grid[1:]
-    keep = [i for i, r in enumerate(rows) if _has_data(r)]  # blank rows are skipped
+    # blank rows are skipped; most rows start with text, which settles it without a call
+    keep = [i for i, r in enumerate(rows)
+            if r and ((v := r[0]).__class__ is str and v and not v.isspace() or _has_data(r))]
+    kept = rows if len(keep) == len(rows) else [rows[i] for i in keep]
     width = max(positions.values()) + 1
-    # one transposition in C instead of a pass per column (short rows are padded first)
-    by_column = list(zip(*(r if len(r) >= width else [*r, *([None] * (width - len(r)))]
-                           for r in (rows[i] for i in keep)), strict=False)) if keep else []
+    by_column = _transpose(kept, width) if keep else []
     data: dict[str, list[Any]] = {}
     row_bad = [False] * len(keep)
     for col in tab.all_columns:
