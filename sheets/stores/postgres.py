@@ -125,10 +125,12 @@ def encode_row(line: Sequence[Any]) -> str:
 
 
 def decode_rows(rows: list[list[Any]]) -> Grid:
+    fromiso = date.fromisoformat
     for line in rows:
         for i, v in enumerate(line):
             if type(v) is dict:
-                line[i] = _decode_tagged(v)
+                d = v.get("d")  # dates are nearly all the tagged cells: their test comes first
+                line[i] = fromiso(d) if d is not None and len(v) == 1 else _decode_tagged(v)
     return rows
 
 
