@@ -166,19 +166,38 @@ class Dataset:
 # ---------------------------------------------------------------------------------------
 
 
+def _datetimes(values: list[Any]) -> np.ndarray:
+    """Parsed dates, date-times or None (NaT) as datetime64[ns]. numpy converts a Python date
+    slowly (about a microsecond each) and columns repeat values: each distinct one is converted
+    once, then taken."""
+    distinct = dict.fromkeys(values)  # a date never equals a date-time, so neither is lost
+    at = dict(zip(distinct, range(len(distinct)), strict=True))
+    taken = np.fromiter(map(at.__getitem__, values), dtype=np.intp, count=len(values))
+    return np.array(list(distinct), dtype="datetime64[ns]")[taken]
+
+
+_NUMBER_TYPES = frozenset({int, float, type(None)})
+
+
 def _typed_frame(tab: S.Tab, columns: dict[str, list[Any]]) -> pd.DataFrame:
     """One frame for a tab, from the column lists of all its spreadsheets, typed per column kind."""
     out: dict[str, Any] = {}
     for col in tab.all_columns:
         values = columns[col.attr]
         if col.kind in (S.Kind.DATE, S.Kind.DATETIME):
-            out[col.attr] = np.array(values, dtype="datetime64[ns]")  # parsed dates, datetimes or None (NaT)
+            out[col.attr] = _datetimes(values)
         elif col.kind is S.Kind.INT:
             out[col.attr] = pd.array(values, dtype="Int64")
         elif col.kind in (S.Kind.NUMBER, S.Kind.PERCENT):
-            out[col.attr] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
+            if set(map(type, values)) <= _NUMBER_TYPES:  # parsed numbers (within 10^15, exact) or None: NaN
+                out[col.attr] = np.array(values, dtype=float)
+            else:
+                out[col.attr] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").astype(float)
         elif col.kind is S.Kind.YESNO:
-            out[col.attr] = np.array([v is not None and bool(v) for v in values], dtype=bool)
+            if set(map(type, values)) <= {bool}:  # parsed yes/no cells are bools
+                out[col.attr] = np.array(values, dtype=bool)
+            else:
+                out[col.attr] = np.array([v is not None and bool(v) for v in values], dtype=bool)
         else:
             out[col.attr] = pd.Series(values, dtype=object)
     out["_sheet"] = pd.Series(columns["_sheet"], dtype=object)

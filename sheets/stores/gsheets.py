@@ -162,14 +162,12 @@ def grid_from_data(sheet: Mapping[str, Any]) -> Grid:
     grid: Grid = [[] for _ in range(int(block.get("startRow", 0)))]
     lead: list[Cell] = [None] * lead_cols
     for rd in block.get("rowData", []):
-        cells: list[Cell] = list(lead)
-        add = cells.append
-        for c in rd.get("values", ()):
-            ev = c.get("effectiveValue")
-            # most cells are text: skip the general conversion for them
-            text = ev.get("stringValue") if ev else None
-            add(text if text else (None if text == "" else cell_from_extended(ev)))
-        grid.append(cells if len(cells) > lead_cols else [])
+        # most cells are text: skip the general conversion for them (one comprehension a row)
+        cells: list[Cell] = [
+            text if (ev := c.get("effectiveValue")) and (text := ev.get("stringValue")) else cell_from_extended(ev)
+            for c in rd.get("values", ())
+        ]
+        grid.append([*lead, *cells] if lead_cols and cells else cells)
     return _trim(grid)
 
 
@@ -512,7 +510,7 @@ class GSheetsStore:
                 out.append(SheetRead(n, error=f"«{n}» không phải đường dẫn hay mã bảng tính Google Sheets."))
                 continue
             tabs, error = results[k]
-            copied = {t: [list(r) for r in g] for t, g in tabs.items()} if tabs is not None else {}
+            copied = {t: list(map(list, g)) for t, g in tabs.items()} if tabs is not None else {}  # the cache stays ours
             with self._lock:
                 meta = self._meta.get(k)
                 marked = self._tab_marks.get(k)
