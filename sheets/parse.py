@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -251,7 +252,16 @@ def _parse_column(
     required = col.required and col.kind is not Kind.YESNO
     value_of: dict[Any, Any] = {}
     issue_of: dict[Any, str] = {}
-    for key in dict.fromkeys(keys):  # distinct keys, in C
+    distinct = dict.fromkeys(keys)  # in C
+    if col.kind is Kind.TEXT and not typed and set(map(type, distinct)) <= _PLAIN_TYPES \
+            and unicodedata.is_normalized("NFC", "\n".join(filter(None, distinct))):  # type: ignore[arg-type]
+        # text already NFC (a line feed composes with nothing, so the join is NFC when each
+        # part is): cells.parse_text is a strip, done here without a call per value
+        value_of = {k: (k.strip() or None) if k is not None else None for k in distinct}
+        if required:
+            issue_of = {k: "bỏ trống cột bắt buộc" for k, v in value_of.items() if v is None}
+        distinct = {}
+    for key in distinct:
         v = key[1] if typed and key.__class__ is tuple else key
         if memo is None:
             value, issue = parse(v)
