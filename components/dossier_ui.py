@@ -297,7 +297,7 @@ def add_pasted(ds: Dataset, user: User, rec: pd.Series) -> None:
 
 
 def _add_lines(ds: Dataset, flow: forms.Flow, code: str, rows: list[dict[str, Any]], problems: list[str], *,
-               fix: str, what: str, on_saved: Callable[[Any], None] | None = None) -> None:
+               fix: str, what: str) -> None:
     """A pasted or uploaded list: all of it after the dossier's last line, or nothing and why."""
     if problems:
         st.error(f"Chưa thêm dòng nào (thêm tất cả hoặc không thêm gì). {fix}:\n\n"
@@ -307,7 +307,7 @@ def _add_lines(ds: Dataset, flow: forms.Flow, code: str, rows: list[dict[str, An
     start = int(lines["line"].max()) if len(lines) else 0
     rows = [{**r, "dossier": code, "line": start + i} for i, r in enumerate(rows, start=1)]
     warn = D.duplicate_warnings(ds, code, [*_records(W.dossier_lines(ds, code)), *rows])
-    flow.save(rows, what=what, keep=True, similar=" ".join(warn) + " Vẫn thêm?" if warn else None, on_saved=on_saved)
+    flow.save(rows, what=what, keep=True, similar=" ".join(warn) + " Vẫn thêm?" if warn else None)
 
 
 def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
@@ -317,8 +317,8 @@ def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
     flow.note()
     st.caption("Tệp .xlsx một trang, các cột: " + " | ".join(D.PASTE_COLUMNS) + " (dòng tiêu đề được bỏ qua).")
     with flow.form():
-        turn = st.session_state.get(f"hs_file_turn_{code}", 0)  # a new key after a save: the file goes
-        file = st.file_uploader("Tệp danh sách (.xlsx)", type=["xlsx"], key=f"hs_file_{code}_{turn}")
+        # a new key after a save, so the file goes (not an f_ key: an uploader's value cannot be re-assigned)
+        file = st.file_uploader("Tệp danh sách (.xlsx)", type=["xlsx"], key=f"hs_file_{code}_{flow.turn}")
         submitted = flow.submit("Thêm từ tệp", icon=":material/upload_file:")
     if submitted:
         if file is None:
@@ -327,8 +327,7 @@ def add_uploaded(ds: Dataset, user: User, rec: pd.Series) -> None:
         rows, problems = D.parse_upload(ds, proposer, file.getvalue(), filename=file.name,
                                         default_form=default_form(ds, proposer))
         _add_lines(ds, flow, code, rows, problems, fix="Sửa các lỗi sau trong tệp rồi tải lại",
-                   what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}",
-                   on_saved=lambda _: st.session_state.update({f"hs_file_turn_{code}": turn + 1}))
+                   what=f"Đã thêm {len(rows)} dòng từ tệp {file.name} vào {code}")
     flow.prompt()
 
 

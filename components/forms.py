@@ -378,8 +378,13 @@ class Flow:
         again right after its save (``keep``) gets new keys ("@turn"): a browser keeps the values
         of widgets it still shows under the same key, so a cleared box would stay ticked and a
         row read «no result» over what was just saved."""
-        turn = st.session_state.get(_FLOW + self.key + "_turn", 0)
-        return f"{KEEP_PREFIX}{self.key}_{name}" + (f"@{turn}" if turn else "")
+        return f"{KEEP_PREFIX}{self.key}_{name}" + (f"@{self.turn}" if self.turn else "")
+
+    @property
+    def turn(self) -> int:
+        """How many times this form was drawn again after a save (``keep``), part of its keys
+        (and of a widget's that cannot be an ``f_`` key, such as a file uploader's)."""
+        return int(st.session_state.get(_FLOW + self.key + "_turn", 0))
 
     def reset(self) -> None:
         """Back to an empty draft (after "Thêm mới", or when a grid is edited again)."""
@@ -495,8 +500,7 @@ class Flow:
             clear(f"{KEEP_PREFIX}{self.key}_")
             s["uncleared"] = False
             if s.get("keep"):
-                turn = _FLOW + self.key + "_turn"
-                st.session_state[turn] = st.session_state.get(turn, 0) + 1
+                st.session_state[_FLOW + self.key + "_turn"] = self.turn + 1
 
     def _check_landed(self) -> None:
         """A write whose answer was lost (a failure, or a run stopped by the next click): when
