@@ -84,8 +84,14 @@ class Loader:
         return moved
 
     def _ask(self, names: list[str]) -> tuple[VersionLookup, dict[str, str] | None, dict[str, SheetRead]]:
-        """The tokens of ``names`` now, and (own writes) the written spreadsheets read at once."""
+        """The tokens of ``names`` now, and the spreadsheets known to need a read (own writes; the
+        registry when its parse is not kept: a cold load or "Làm mới") read at once."""
         written = self._own_writes(names)
+        registry = self.store.registry
+        if registry not in self._kept and registry not in written and hasattr(self.store, "write_marks"):
+            # a remote store (Google Sheets): the registry must be read anyway, and its read going
+            # out with files.list saves a round trip; it is confirmed after the load like an own write
+            written.insert(0, registry)
         if not written:
             lookup = version_lookup(self.store)
             return lookup, lookup(names), {}

@@ -125,8 +125,11 @@ def test_request_counts_over_the_fake() -> None:
     loader = Loader(gs)
     loader.load()
     # a cold incremental load: a full load's reads and ONE files.list (the registry's newly
-    # linked spreadsheets take their tokens from the same listing)
-    assert fake.counts["drive.list"] == 1 and fake.requests_total == full + 1, fake.counts
+    # linked spreadsheets take their tokens from the same listing); the registry is read with
+    # that listing (two round trips, as a full load) and confirmed by one more read after it
+    assert loader.stats.early == [gs.registry]
+    loader.settle()
+    assert fake.counts["drive.list"] == 1 and fake.requests_total == full + 2, fake.counts
     fake.reset_counts()
     assert loader.changed() is False
     loader.load()
