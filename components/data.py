@@ -19,6 +19,7 @@ from sheets.errors import TdktError
 from sheets.gcpause import freeze_long_lived
 from sheets.incremental import Loader
 from sheets.load import Dataset
+from sheets.parse_cache import default_directory
 from sheets.sources import open_source
 from sheets.stores.base import Store
 
@@ -104,7 +105,7 @@ class _Live:
 
     def __init__(self, spec: str) -> None:
         self.spec = spec
-        self.loader = Loader(_store(spec))
+        self.loader = Loader(_store(spec), cache_dir=default_directory())
         self.poll = POLL_SECONDS_GSHEETS if spec.startswith("gsheets:") else POLL_SECONDS
         self.lock = threading.Lock()
         self.ds: Dataset | None = None

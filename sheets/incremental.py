@@ -24,10 +24,12 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sheets.gcpause import gc_paused
 from sheets.load import Dataset, SheetParse, StepMemo, _load, parse_sheet
 from sheets.parse import ParsedColumns
+from sheets.parse_cache import ParseCache
 from sheets.stores.base import ABSENT, SheetRead, Store, VersionLookup, version_lookup
 
 UNCONFIRMED = "?"  # a token no store gives: the next check sees a change
@@ -40,14 +42,21 @@ class ReloadStats:
     asked: int = 0  # spreadsheets whose token was asked
     read: list[str] = field(default_factory=list)  # spreadsheets read again
     kept: int = 0  # spreadsheets whose kept parse was used
+    from_disk: int = 0  # of which taken from the parse cache on disk
     early: list[str] = field(default_factory=list)  # read together with the token call (own writes)
 
 
 class Loader:
     """Loads a store again and again, re-reading only what changed. Thread-safe."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, cache_dir: Path | None = None) -> None:
+        """``cache_dir``: keep parses on disk there too (``sheets.parse_cache``), where the
+        store's tokens allow it."""
         self.store = store
+        scope_fn = getattr(store, "parse_cache_scope", None)
+        scope = scope_fn() if cache_dir is not None and scope_fn is not None else None
+        self._disk = ParseCache(cache_dir, scope) if cache_dir is not None and scope else None
+        self._skip_disk = False  # after "Làm mới": read everything, then keep the new parses
         self._kept: dict[str, tuple[str, SheetParse]] = {}
         self._parsed: dict[str, SheetParse] = {}  # each spreadsheet's last parse: its tabs by store mark
         self._linked: list[str] = []  # the spreadsheets the last load linked, for one token call
@@ -88,7 +97,8 @@ class Loader:
         registry when its parse is not kept: a cold load or "Làm mới") read at once."""
         written = self._own_writes(names)
         registry = self.store.registry
-        if registry not in self._kept and registry not in written and hasattr(self.store, "write_marks"):
+        if registry not in self._kept and registry not in written and hasattr(self.store, "write_marks") \
+                and (self._disk is None or self._skip_disk or not self._disk.has(registry)):
             # a remote store (Google Sheets): the registry must be read anyway, and its read going
             # out with files.list saves a round trip; it is confirmed after the load like an own write
             written.insert(0, registry)
@@ -118,6 +128,8 @@ class Loader:
         stats.asked = 0 if tokens is None else len(tokens)
         used: dict[str, str | None] = {}
         confirm: list[tuple[str, str, SheetRead, SheetParse]] = []
+        disk = None if self._skip_disk else self._disk
+        self._skip_disk = False
 
         def fetch(names: list[str], config_allowed: bool) -> list[SheetParse]:
             nonlocal tokens
@@ -153,6 +165,11 @@ class Loader:
                 elif tok is not None and kept is not None and kept[0] == tok:
                     out[n] = kept[1]
                     stats.kept += 1
+                elif tok is not None and disk is not None and (got := disk.get(n, tok)) is not None:
+                    out[n] = got
+                    self._kept[n] = (tok, got)
+                    stats.kept += 1
+                    stats.from_disk += 1
                 else:
                     todo.append(n)
                 used[n] = tok
@@ -171,6 +188,8 @@ class Loader:
                     if trusted:
                         assert tok is not None
                         self._kept[r.name] = (tok, sp)
+                        if self._disk is not None and r.error is None:
+                            self._disk.put(r.name, tok, sp)
                     else:
                         self._kept.pop(r.name, None)
             self._parsed.update(out)
@@ -211,6 +230,8 @@ class Loader:
                 if r is not None and n not in stale and r.error is None and r.tabs == first.tabs \
                         and r.tab_ids == first.tab_ids:
                     self._kept[n] = (tok, sp)
+                    if self._disk is not None:
+                        self._disk.put(n, tok, sp)
                 else:
                     self._kept.pop(n, None)
                     self.tokens[n] = UNCONFIRMED
@@ -224,6 +245,7 @@ class Loader:
             self._parsed.clear()
             self._pending = None
             self._memo = StepMemo()
+            self._skip_disk = True
 
     def token(self) -> str | None:
         """One text naming the data of the last load (None when the store cannot tell):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -157,6 +158,11 @@ class Tab:
             if c.attr == attr:
                 return c
         raise KeyError(attr)
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        # by name: a parse kept on disk (sheets.parse_cache) comes back holding the contract's
+        # own Tab, which the loader compares by identity
+        return tab_named, (self.name,)
 
 
 def _c(name: str, attr: str, kind: Kind, **kw: object) -> Column:
@@ -476,6 +482,10 @@ DATA_TABS: tuple[Tab, ...] = (
 )
 ALL_TABS: tuple[Tab, ...] = CONFIG_TABS + DATA_TABS
 TABS: dict[str, Tab] = {t.name: t for t in ALL_TABS}
+
+
+def tab_named(name: str) -> Tab:
+    return TABS[name]
 
 
 def tab(name: str) -> Tab:

@@ -20,6 +20,10 @@ _hyp_settings.register_profile("ci", max_examples=1250, derandomize=True, deadli
 if os.environ.get("CI") == "true":
     _hyp_settings.load_profile("ci")
 
+# parses kept on disk between processes (sheets.parse_cache) would carry one test's fake
+# spreadsheets into another's: only tests that give a folder use them
+os.environ["TDKT_PARSE_CACHE"] = "off"
+
 # the OpenID Connect provider shared by tests/browser/test_oidc.py and tests/test_deploy.py
 pytest_plugins = ("tests.oidc.harness",)
 

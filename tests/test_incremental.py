@@ -249,3 +249,80 @@ def test_kept_steps_follow_the_clock_and_the_tabs_they_read(tmp_path: Path) -> N
     assert_same(again, load(store))
     k4 = [f[f["award"] == "K4"]["movement"].iloc[0] for f in (first.frames["KhenThuong"], again.frames["KhenThuong"])]
     assert pd.isna(k4[0]) and pd.notna(k4[1])  # the award names the new movement now
+
+
+def _restarted(gs: GSheetsStore, fake: FakeSheets, cache_dir: Path) -> Loader:
+    """What a restarted app server has: a new store and loader, nothing in memory."""
+    return Loader(_other_server(gs, fake), cache_dir=cache_dir)
+
+
+def test_a_restart_takes_unchanged_parses_from_disk(tmp_path: Path) -> None:
+    """A restarted server asks Drive once and reads only what changed since the parses on disk
+    were kept; its Dataset is a full load's, including after a write, a spreadsheet that
+    disappears, a damaged cache file and "Làm mới"."""
+    clock.set_now("2026-03-01")
+    src = MemoryStore(F.province())
+    gs, fake = gsheets_for(src)
+    copy_store(src, gs)
+    first = Loader(gs, cache_dir=tmp_path)
+    first.load()
+    first.settle()  # the registry's confirming read keeps it on disk too
+    n = len(first.tokens or {})
+    assert len(list(tmp_path.glob("*.pickle"))) == n >= 2
+
+    fake.reset_counts()
+    again = _restarted(gs, fake, tmp_path)
+    ds = again.load()
+    assert fake.requests_total == 1 and fake.counts["drive.list"] == 1, fake.counts  # nothing read
+    assert again.stats.from_disk == n and again.stats.read == []
+    assert_same(ds, load(_other_server(gs, fake)))
+
+    # another server writes one spreadsheet: the next restart reads that one only
+    res = append(_other_server(gs, fake), "KeHoach", _kehoach("C6", "x"), "h1@x.vn", dataset=load(_other_server(gs, fake)))
+    written = next(iter(res.sheets))
+    fake.reset_counts()
+    after = _restarted(gs, fake, tmp_path)
+    ds = after.load()
+    assert fake.requests_total == 2 and after.stats.read == [written], fake.counts
+    assert after.stats.from_disk == n - 1
+    assert_same(ds, load(_other_server(gs, fake)))
+
+    # a damaged file is a miss (read again), not an error
+    for f in tmp_path.glob("*.pickle"):
+        f.write_bytes(b"not a pickle")
+        break
+    damaged = _restarted(gs, fake, tmp_path)
+    assert_same(damaged.load(), load(_other_server(gs, fake)))
+    assert len(damaged.stats.read) == 1 and damaged.stats.from_disk == n - 1
+
+    # a spreadsheet that disappears is not served from disk
+    linked = [k for k in fake.spreadsheets if k != "REGISTRY"]
+    fake.remove_spreadsheet(linked[0])
+    gs.invalidate(None)
+    gone = _restarted(gs, fake, tmp_path)
+    ds = gone.load()
+    assert linked[0] in ds.sheet_errors and linked[0] in gone.stats.read
+    assert_same(ds, load(_other_server(gs, fake)))
+
+    # "Làm mới" reads everything again, whatever is on disk
+    gone.forget()
+    fake.reset_counts()
+    gone.load()
+    assert gone.stats.from_disk == 0 and len(gone.stats.read) == n
+
+
+def test_parses_on_disk_need_the_same_code_and_a_store_whose_tokens_last(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sheets import parse_cache
+
+    gs, fake, _ = _fake_province()
+    Loader(gs, cache_dir=tmp_path).load()
+    monkeypatch.setattr(parse_cache, "code_version", lambda: "other code")
+    changed = _restarted(gs, fake, tmp_path)
+    changed.load()
+    assert changed.stats.from_disk == 0 and changed.stats.read  # parsed by other code: read again
+    # SQLite's tokens are counters that start again in a new file: nothing is kept on disk
+    sq = SqliteStore(tmp_path / "x.sqlite")
+    copy_store(MemoryStore(F.province()), sq)
+    Loader(sq, cache_dir=tmp_path / "sq").load()
+    assert not (tmp_path / "sq").exists()

@@ -819,6 +819,12 @@ class GSheetsStore:
         with self._lock:
             self._writes[key] = self._writes.get(key, 0) + 1
 
+    def parse_cache_scope(self) -> str:
+        """Tokens (Drive's modifiedTime of a spreadsheet id) name the same cells in every
+        process, so parses may be kept on disk (``sheets.parse_cache``); the read mode changes
+        what a read gives."""
+        return f"gsheets:{self.read_mode}"
+
     def write_marks(self, names: Sequence[str]) -> dict[str, int]:
         """How many writes this store has sent to each spreadsheet (failed ones too: part of
         one may have landed). A loader that sees a mark move knows that spreadsheet changed
