@@ -39,7 +39,7 @@ def code_version() -> str:
     import pandas as pd
 
     h = hashlib.sha256(f"{pd.__version__} {np.__version__}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):  # the stores turn cells into values too
         h.update(path.name.encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
@@ -78,7 +78,10 @@ class ParseCache:
         except Exception:  # damaged, or written by other code: a miss, and drop it
             path.unlink(missing_ok=True)
             return None
-        return sp if getattr(sp, "name", None) == name else None
+        if getattr(sp, "name", None) != name:
+            return None
+        sp.tab_marks = {}  # a store's tab marks count within one process: another's may repeat them
+        return sp  # type: ignore[no-any-return]
 
     def put(self, name: str, token: str, sp: SheetParse) -> None:
         """Keep ``sp`` for ``token``; a failure (a full disk, no rights) only loses the cache."""
