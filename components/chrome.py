@@ -124,6 +124,8 @@ _JS = """
     const t = s.trim();
     if (Object.prototype.hasOwnProperty.call(VI, t)) return s.replace(t, VI[t]);
     for (const p in WHOLE) { if (t.startsWith(p)) return WHOLE[p]; }
+    const size = /^(\\d+)(?:\\.(\\d+))?(B|KB|MB|GB)$/.exec(t);  // an uploaded file's size: "53.5MB"
+    if (size) return s.replace(t, size[1] + (size[2] ? "," + size[2] : "") + " " + size[3]);
     if (/^\\d[\\d.]*MB per file/.test(t)) return s.replace(/MB per file/, " MB mỗi tệp");  // the uploader's limit line
     for (const p in PRE) { if (t.startsWith(p)) return s.replace(p, PRE[p]).replace(/MB per file/, "MB mỗi tệp")
                                                     .replace(/or smaller/, "").replace(/(\\d)\\.0MB/, "$1 MB"); }

@@ -86,6 +86,9 @@ def test_upload_refusals_speak_vietnamese(served: tuple[str, str], new_page: Any
     page.get_by_text(re.compile("quá giới hạn 10,0 MB cho một lần nhập")).first.wait_for(timeout=60000)
     body = page.inner_text("body")
     assert not ENGLISH.search(body), ENGLISH.findall(body)
+    # the file's chip gives its size as Vietnamese write it ("11,5 MB", not "11.5MB")
+    chip = page.locator('[data-testid="stFileUploaderFile"], [data-testid="stFileChip"]').first.inner_text()
+    assert re.search(r"\b11,\d MB\b", chip) and not re.search(r"\d[KMG]?B\b", chip), chip
     _remove_file(page)
 
     # a zip bomb: one cell of 30 million characters, a few kB compressed
