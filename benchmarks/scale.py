@@ -102,10 +102,10 @@ def fake_figures(fp: FakeProvince, *, latency: float, runs: int, cold: bool) -> 
                 disk_rt.append(wire.round_trips())
                 gc.collect()
         out.append(row("load after a restart, parses on disk, nothing changed, through the fake", fp.scale,
-                       median(full_t), median(disk_t), goal=goal, target=target, runs=runs,
+                       median(full_t), median(disk_t), runs=runs,
                        note=f"requests {median(full_req):.0f} / {median(disk_req):.0f}, round trips "
-                            f"{median(full_rt):.0f} / {median(disk_rt):.0f} (full cold / restart); "
-                            "not the cold goal's case: a first start has nothing on disk"))
+                            f"{median(full_rt):.0f} / {median(disk_rt):.0f} (full cold / restart); no goal: "
+                            f"the cold goal ({goal}) is a first start, with nothing on disk"))
 
     # one app server's store and loader, loaded; then one write, then the reload the app does
     store = fp.store(wire)
