@@ -32,12 +32,16 @@ class Filters:
     end: date  # E = min(A, 31/12/Y)
 
 
+SOURCE_KINDS = {"demo": "Minh họa", "gsheets": "Google Sheets", "sqlite": "SQLite", "xlsx": "Excel",
+                "postgresql": "PostgreSQL"}
+
+
 def source_label(spec: str, ds: Dataset) -> str:
     kind, _, rest = spec.partition(":")
     if spec == "demo":
         return "Dữ liệu minh họa"
-    if kind == "gsheets":
-        return "Google Sheets"
+    if kind in ("gsheets", "postgresql"):
+        return SOURCE_KINDS[kind]
     if kind == "sqlite":
         return f"Tệp SQLite «{rest.rsplit('/', 1)[-1]}»"
     if kind == "xlsx":

@@ -91,9 +91,12 @@ def dossier_card(ds: Dataset, rec: pd.Series, lines: pd.DataFrame, key: str) -> 
         frame = lines_frame(ds, lines, proposer)
         st.markdown(f"**Danh sách đề nghị** ({len(lines)})"
                     + ("" if "Đơn vị" in frame.columns or not len(lines) else f" · đơn vị: {ds.tree.name(proposer)}"))
-        st.dataframe(frame, hide_index=True, key=key, placeholder="",
-                     column_config={c: st.column_config.Column("Phiếu (%)" if c == "Tỉ lệ phiếu (%)" else None, width=w)
-                                    for c, w in LINE_WIDTHS.items()})
+        if not len(frame):
+            st.caption("Hồ sơ chưa có dòng đề nghị nào.")
+        else:
+            st.dataframe(frame, hide_index=True, key=key, placeholder="", column_config={
+                c: st.column_config.Column("Phiếu (%)" if c == "Tỉ lệ phiếu (%)" else None, width=w)
+                for c, w in LINE_WIDTHS.items()})
         for w in D.duplicate_warnings(ds, str(rec["dossier"])):
             st.warning(w, icon=":material/content_copy:")
 

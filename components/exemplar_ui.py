@@ -90,7 +90,11 @@ def overview(ds: Dataset, frame: pd.DataFrame) -> None:
         else:
             st.caption("Chưa có điển hình nào được nhân rộng.")
         st.subheader("Theo nhóm đối tượng")
-        st.dataframe(EX.by_group(frame), hide_index=True, key="dh_groups", placeholder="")
+        groups = EX.by_group(frame)
+        if len(groups):
+            st.dataframe(groups, hide_index=True, key="dh_groups", placeholder="")
+        else:
+            st.caption("Chưa có điển hình nào.")
 
 
 def _movement_options(ds: Dataset) -> dict[str, str]:

@@ -18,6 +18,12 @@ WARN = "background-color: #fff4e5; color: #8a4b00"
 GOOD = "color: #1b5e20"
 YES_NO = ("Có", "Chưa")
 STYLER_MAX_ROWS = 5000  # beyond this, plain column formats (fast) instead of a Styler
+EMPTY = "Không có dòng nào."  # an empty grid would draw Glide's English «empty»
+
+
+def fit_height(rows: int, most: int) -> int:
+    """A grid's height for ``rows`` rows, at most ``most`` px: no blank rows under the last."""
+    return min(most, 38 + 35 * max(rows, 1))
 
 
 REGISTRY_VI = "bảng tính đăng ký"
@@ -115,10 +121,17 @@ def show_frame(
     styler: Styler | None = None,
     config: Mapping[str, Any] | None = None,
     phone_first: bool = False,
+    empty: str = EMPTY,
 ) -> None:
     """``st.dataframe`` with Vietnamese column formats; a Styler when one is given and the
     table is small enough to style quickly. ``phone_first``: the columns a person acts on
-    first (``phone_order``), so a phone shows them without scrolling sideways."""
+    first (``phone_order``), so a phone shows them without scrolling sideways. No rows: the
+    caption ``empty`` instead of a grid. A fixed ``height`` shrinks to the rows there are."""
+    if not len(df):
+        st.caption(empty)
+        return
+    if isinstance(height, int):
+        height = fit_height(len(df), height)
     styled = styler is not None and len(df) <= STYLER_MAX_ROWS
     cfg = column_config(df)
     cfg.update(config or {})
@@ -139,7 +152,9 @@ def file_stem(*parts: object) -> str:
 
 def downloads(df: pd.DataFrame, *, stem: str, sheet: str, key: str) -> None:
     """Two buttons: .xlsx and .csv of exactly the table shown (after filters). The files are
-    made only when a button is clicked."""
+    made only when a button is clicked. None for an empty table (nothing to take away)."""
+    if not len(df):
+        return
     frame = df.copy()
     with st.container(horizontal=True, gap="small", key=f"{key}-downloads"):
         st.download_button(

@@ -22,7 +22,7 @@ import streamlit as st
 
 from components import data, forms
 from components.fmt import day, num, pct
-from components.tables import BAD, GOOD, downloads, file_stem, show_frame, vn_styler
+from components.tables import BAD, GOOD, downloads, file_stem, fit_height, show_frame, vn_styler
 from indicators import training as T
 from indicators.core import SHORT
 from sheets import clock
@@ -129,7 +129,8 @@ def _shorten(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int | str = "auto") -> None:
+def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int | str = "auto",
+                empty: str = "Không có đơn vị nào có cán bộ làm công tác TĐKT trong phạm vi này.") -> None:
     """T4 per unit: rates in Vietnamese style, red where the threshold is missed."""
     first = [T.C_UNIT_NAME, "Tỷ lệ (%)", "Đạt", "Tập huấn trong năm", "Số cán bộ"]  # what a phone shows
     order = first + [c for c in frame.columns if c not in first and c != T.C_UNIT]
@@ -144,7 +145,8 @@ def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int 
             "Đạt": lambda v: GOOD if v else BAD,
         },
     )
-    show_frame(shown, key=key, height=height, styler=styler, config={"Đạt": st.column_config.TextColumn("Đạt")})
+    show_frame(shown, key=key, height=height, styler=styler, config={"Đạt": st.column_config.TextColumn("Đạt")},
+               empty=empty)
 
 
 def coverage_view(ds: Dataset, cov: T.Coverage) -> None:
@@ -192,7 +194,8 @@ def coverage_view(ds: Dataset, cov: T.Coverage) -> None:
     _rate_table(cov.by_upper, cov.threshold, key="dt_by_upper")
 
     st.subheader("Theo công đoàn cơ sở")
-    st.caption(f"{len(cov.by_grassroots)} CĐCS có cán bộ làm công tác TĐKT; xếp từ tỷ lệ thấp nhất.")
+    if len(cov.by_grassroots):
+        st.caption(f"{num(len(cov.by_grassroots))} CĐCS có cán bộ làm công tác TĐKT; xếp từ tỷ lệ thấp nhất.")
     _rate_table(cov.by_grassroots, cov.threshold, key="dt_by_grassroots", height=320)
 
     st.subheader("Tỷ lệ có mặt từng khóa")
@@ -211,9 +214,14 @@ def coverage_view(ds: Dataset, cov: T.Coverage) -> None:
     if len(cov.no_officer):
         show_frame(_shorten(cov.no_officer, [T.C_UPPER_NAME]), key="dt_no_officer", height=320)
     else:
-        st.caption("Mọi công đoàn cơ sở đang hoạt động đều có cán bộ phụ trách TĐKT.")
+        st.caption("Mọi công đoàn cơ sở đang hoạt động đều có cán bộ phụ trách TĐKT." if cov.o1_denominator
+                   else "Không có công đoàn cơ sở nào đang hoạt động trong phạm vi này.")
 
     st.subheader("Cán bộ chưa được tập huấn trong năm")
+    if not len(cov.untrained):
+        st.caption("Mọi cán bộ làm công tác TĐKT trong phạm vi này đã được tập huấn trong năm." if cov.denominator
+                   else "Không có cán bộ làm công tác TĐKT nào trong phạm vi này.")
+        return
     st.caption(
         f"{num(len(cov.untrained))} cán bộ — danh sách để mời đợt tập huấn tới "
         "(Lần tập huấn gần nhất trống: chưa từng được tập huấn)."
@@ -222,7 +230,7 @@ def coverage_view(ds: Dataset, cov: T.Coverage) -> None:
         cov.untrained,
         hide_index=True,
         width="stretch",
-        height=360,
+        height=fit_height(len(cov.untrained), 360),
         key="dt_untrained_table",
         placeholder="—",
         column_config=_config({T.C_LAST: _date_col(T.C_LAST)}),
@@ -483,7 +491,7 @@ def invite_view(ds: Dataset, user: User, year: int) -> None:
         table,
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * len(table)),
+        height=fit_height(len(table), 420),
         disabled=[c for c in table.columns if c != "Mời"],
         column_config=_config(
             {"Mời": st.column_config.CheckboxColumn("Mời", width="small"), "Lần gần nhất": _date_col("Lần gần nhất")}

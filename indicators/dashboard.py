@@ -247,7 +247,7 @@ def unit_table(ds: Dataset, res: Results) -> pd.DataFrame:
             "Đoàn viên": pd.array(codes.map(units["members"]).tolist(), dtype="Int64"),
             "Có kế hoạch": base["Có kế hoạch"].astype(bool),
             "Đã phát động": base["Đã phát động"].astype(bool),
-            "Cán bộ TĐKT": codes.map(officers["names"]).fillna(""),
+            "Cán bộ TĐKT": codes.map(officers["names"]).astype(object).fillna(""),
             "Số cán bộ": codes.map(officers["n"]).fillna(0).astype("int64"),
             "Đã tập huấn": codes.map(officers["trained"]).fillna(0).astype("int64"),
         }

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import auth, data, forms, tables
+from components import auth, banner, data, forms, tables
 from components import settings_tables as T
 from components.fmt import day
 from sheets import clock
@@ -25,7 +25,8 @@ def source_section(ds: Dataset) -> None:
     spec = data.source_spec()
     counts = ds.problem_counts()
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Nguồn dữ liệu", spec.partition(":")[0] if spec != "demo" else "minh họa")
+    kind = spec.partition(":")[0]
+    c1.metric("Nguồn dữ liệu", banner.SOURCE_KINDS.get(kind, kind))
     c2.metric("Bảng tính", len(ds.sheets), f"{len(ds.sheet_errors)} không đọc được" if ds.sheet_errors else None,
               delta_color="inverse")
     c3.metric("Lỗi dữ liệu", counts[ERROR])

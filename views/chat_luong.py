@@ -43,7 +43,8 @@ def render() -> None:
         st.caption(f"{num(len(shown))}/{num(len(table))} vấn đề")
         view = shown if shown["Liên kết"].notna().any() else shown.drop(columns=["Liên kết"])
         styler = tables.vn_styler(view, colours={"Mức độ": lambda v: SEVERITY_COLOURS.get(v, "")})
-        tables.show_frame(view, key="pb_table", styler=styler, height=min(38 + 35 * max(len(view), 1), 600),
+        tables.show_frame(view, key="pb_table", styler=styler, height=600,
+                          empty="Không có vấn đề nào khớp bộ lọc.",
                           config={"Vấn đề": st.column_config.TextColumn("Vấn đề", width="large"),
                                   "Cách sửa": st.column_config.TextColumn("Cách sửa", width="large"),
                                   "Dòng": st.column_config.NumberColumn("Dòng", format="%d")})

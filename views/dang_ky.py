@@ -24,7 +24,7 @@ def render() -> None:
     with banner.guard("danh sách đăng ký"):
         st.subheader("Đơn vị và ngày đăng ký")
         st.caption("Đơn vị chưa đăng ký đứng đầu danh sách.")
-        tables.show_frame(reg.units, key="dk_units", height=min(38 + 35 * max(len(reg.units), 1), 480),
+        tables.show_frame(reg.units, key="dk_units", height=480, empty="Không có đơn vị nào trong phạm vi này.",
                           config={R.C_UNIT: st.column_config.TextColumn(width=260),
                                   R.C_DATE: st.column_config.DateColumn(R.C_DATE, format="DD/MM/YYYY", width=110),
                                   R.C_PEOPLE: st.column_config.NumberColumn(R.C_PEOPLE, format="%d", width=130),
@@ -34,7 +34,7 @@ def render() -> None:
         st.caption(f"Mỗi danh hiệu đã đăng ký so với khen thưởng tập thể của đơn vị năm {f.year} "
                    "(cùng hình thức, không phân biệt hoa thường và dấu).")
         if len(reg.titles):
-            tables.show_frame(reg.titles, key="dk_titles", height=min(38 + 35 * len(reg.titles), 480),
+            tables.show_frame(reg.titles, key="dk_titles", height=480,
                               config={R.C_UNIT: st.column_config.TextColumn(width=260),
                                       R.C_MET: st.column_config.TextColumn(width=80),
                                       R.C_DECISION: st.column_config.TextColumn(width=230),

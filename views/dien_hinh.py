@@ -23,7 +23,7 @@ def render() -> None:
         exemplar_ui.overview(ds, frame)
     st.subheader("Danh sách điển hình")
     table = EX.table(ds, frame)
-    show_frame(table, key="dh_table")
+    show_frame(table, key="dh_table", empty="Danh sách trống.")
     downloads(table, stem=file_stem("dien-hinh", f["year"] or "tat-ca", f["scope"] or ""), sheet="Điển hình",
               key="dh_table")
 

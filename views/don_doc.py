@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, banner, data, forms
+from components import auth, banner, data, forms, tables
 from components import reminders_ui as ui
 from indicators import followup as FU
 from sheets import reminders as R
@@ -72,7 +72,7 @@ def render() -> None:
     else:
         text = [c for c in log.columns if c != "Ngày nhắc"]
         log[text] = log[text].astype(object).where(log[text].notna(), "")  # blank, not "None"
-        st.dataframe(log, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(log)),
+        st.dataframe(log, hide_index=True, width="stretch", height=tables.fit_height(len(log), 400),
                      column_config={"Ngày nhắc": st.column_config.DateColumn(format="DD/MM/YYYY")},
                      placeholder="")
 

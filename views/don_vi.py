@@ -50,7 +50,8 @@ def render() -> None:
                 "Việc còn thiếu": lambda v: tables.WARN if v else tables.GOOD,
             },
         )
-        tables.show_frame(shown, key="unit_table", styler=styler, height=min(38 + 35 * max(len(shown), 1), 640),
+        tables.show_frame(shown, key="unit_table", styler=styler, height=640,
+                          empty="Không có đơn vị nào khớp tìm kiếm và bộ lọc.",
                           config={"Tên đơn vị": st.column_config.TextColumn("Tên đơn vị", width="medium"),
                                   "Cán bộ TĐKT": st.column_config.TextColumn("Cán bộ TĐKT", width="medium"),
                                   "Loại hình": st.column_config.TextColumn("Loại hình", width="small")})

@@ -35,7 +35,10 @@ def render() -> None:
         st.altair_chart(charts.trend_chart(trend, "T3", title="T3 qua các năm so với ngưỡng"), width="stretch")
 
     st.subheader(f"Cơ cấu khen thưởng năm {f.year}")
-    items = list(D.BREAKDOWNS.items())
+    none_yet = f"Chưa có khen thưởng nào năm {f.year} trong phạm vi này (quyết định đến ngày {f.as_of:%d/%m/%Y})."
+    items = list(D.BREAKDOWNS.items()) if len(awards) else []
+    if not items:
+        st.caption(none_yet)
     for start in range(0, len(items), 2):
         cols = st.columns(2)
         for col, (column, title) in zip(cols, items[start:start + 2], strict=False):
@@ -49,8 +52,10 @@ def render() -> None:
         levels = c2.multiselect("Cấp khen", list(S.AWARD_LEVELS), key="aw_levels", placeholder="Tất cả")
         subjects = c3.multiselect("Đối tượng", list(S.SUBJECTS), key="aw_subjects", placeholder="Tất cả")
         shown = D.filter_awards(awards, text=text or "", levels=levels, subjects=subjects)
-        st.caption(f"{num(len(shown))}/{num(len(awards))} khen thưởng")
-        tables.show_frame(shown, key="aw_table", height=min(38 + 35 * max(len(shown), 1), 560),
+        if len(awards):
+            st.caption(f"{num(len(shown))}/{num(len(awards))} khen thưởng")
+        tables.show_frame(shown, key="aw_table", height=560,
+                          empty=none_yet if not len(awards) else "Không có khen thưởng nào khớp tìm kiếm và bộ lọc.",
                           config={"Năm": st.column_config.NumberColumn("Năm", format="%d"),
                                   "Tên người hoặc tập thể": st.column_config.TextColumn(width="medium")})
         tables.downloads(shown, stem=tables.file_stem("khen-thuong", f.scope, f.year), sheet="Khen thưởng",

@@ -55,7 +55,8 @@ def render() -> None:
                 "Quá hạn": lambda v: tables.BAD if v == "Quá hạn" else "",
             },
         )
-        tables.show_frame(view, key="mv_table", styler=styler, height=min(38 + 35 * max(len(view), 1), 560),
+        tables.show_frame(view, key="mv_table", styler=styler, height=560,
+                          empty="Không có phong trào nào khớp bộ lọc.",
                           config={"Tên phong trào": st.column_config.TextColumn("Tên phong trào", width="large")})
         tables.downloads(view, stem=tables.file_stem("phong-trao", f.scope, f.year), sheet="Phong trào",
                          key="movements")

@@ -30,7 +30,7 @@ def _table(title: str, frame: pd.DataFrame, key: str) -> None:
     if not len(frame):
         return
     st.markdown(f"**{title}** ({num(len(frame))})")
-    show_frame(frame, key=key, height=min(38 + 35 * len(frame), 320))
+    show_frame(frame, key=key, height=320)
 
 
 def _person(p: L.Person, i: int) -> None:
