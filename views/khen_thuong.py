@@ -55,7 +55,7 @@ def render() -> None:
         if len(awards):
             st.caption(f"{num(len(shown))}/{num(len(awards))} khen thưởng")
         tables.show_frame(shown, key="aw_table", height=560,
-                          empty=none_yet if not len(awards) else "Không có khen thưởng nào khớp tìm kiếm và bộ lọc.",
+                          empty="Danh sách trống." if not len(awards) else "Không có khen thưởng nào khớp tìm kiếm và bộ lọc.",
                           config={"Năm": st.column_config.NumberColumn("Năm", format="%d"),
                                   "Tên người hoặc tập thể": st.column_config.TextColumn(width="medium")})
         tables.downloads(shown, stem=tables.file_stem("khen-thuong", f.scope, f.year), sheet="Khen thưởng",
