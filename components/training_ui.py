@@ -129,8 +129,7 @@ def _shorten(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return out
 
 
-def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int | str = "auto",
-                empty: str = "Không có đơn vị nào có cán bộ làm công tác TĐKT trong phạm vi này.") -> None:
+def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int | str = "auto") -> None:
     """T4 per unit: rates in Vietnamese style, red where the threshold is missed."""
     first = [T.C_UNIT_NAME, "Tỷ lệ (%)", "Đạt", "Tập huấn trong năm", "Số cán bộ"]  # what a phone shows
     order = first + [c for c in frame.columns if c not in first and c != T.C_UNIT]
@@ -146,7 +145,7 @@ def _rate_table(frame: pd.DataFrame, threshold: float, *, key: str, height: int 
         },
     )
     show_frame(shown, key=key, height=height, styler=styler, config={"Đạt": st.column_config.TextColumn("Đạt")},
-               empty=empty)
+               empty="Không có đơn vị nào có cán bộ làm công tác TĐKT trong phạm vi này.")
 
 
 def coverage_view(ds: Dataset, cov: T.Coverage) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
 
 LEADER = "lanhdao@demo.tdkt.vn"
 ADMIN = "quantri@demo.tdkt.vn"
@@ -28,3 +31,16 @@ def registered_pages() -> set[str]:
     """Every view app.py registers, besides the gate pages of a session without a role."""
     text = (Path(__file__).resolve().parents[1] / "app.py").read_text(encoding="utf-8")
     return set(re.findall(r'"(views/[a-z_]+\.py)"', text)) - {"views/chua_cap_quyen.py"}
+
+
+def each_page(actor: str, pages: list[str], *, timeout: float = 180) -> Iterator[tuple[str, AppTest]]:
+    """The app in AppTest as ``actor``, switched to each of ``pages`` in turn, every run without
+    an exception."""
+    at = AppTest.from_file("../app.py", default_timeout=timeout)
+    at.session_state["actor"] = actor
+    at.run()
+    assert not at.exception, at.exception
+    for page in pages:
+        at.switch_page(page).run()
+        assert not at.exception, (actor, page, at.exception)
+        yield page, at

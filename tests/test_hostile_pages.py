@@ -22,7 +22,7 @@ from sheets.load import Dataset, load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from sheets.text import fold
-from tests.pages import ROLE_PAGES
+from tests.pages import ROLE_PAGES, each_page
 
 # pages whose top is the freshness line with the problem count (components.banner.freshness)
 WITH_COUNT = ["views/tong_quan.py", "views/don_vi.py", "views/phong_trao.py", "views/khen_thuong.py",
@@ -187,13 +187,7 @@ def test_every_page_renders_for_every_role_on_a_hostile_province(actor: str, hos
     _, ds = hostile
     counts = ds.problem_counts()
     label = f"{counts['error']} lỗi, {counts['warning']} cảnh báo dữ liệu"
-    at = AppTest.from_file("../app.py", default_timeout=180)
-    at.session_state["actor"] = actor
-    at.run()
-    assert not at.exception, at.exception
-    for page in ROLE_PAGES[actor]:
-        at.switch_page(page).run()
-        assert not at.exception, (actor, page, at.exception)
+    for page, at in each_page(actor, ROLE_PAGES[actor]):
         texts = _texts(at)
         assert not [t for t in texts if TRACE.search(t)], (actor, page)
         broken = [e.value for e in at.error if "Không hiển thị được" in e.value]

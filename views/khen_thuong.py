@@ -35,10 +35,9 @@ def render() -> None:
         st.altair_chart(charts.trend_chart(trend, "T3", title="T3 qua các năm so với ngưỡng"), width="stretch")
 
     st.subheader(f"Cơ cấu khen thưởng năm {f.year}")
-    none_yet = f"Chưa có khen thưởng nào năm {f.year} trong phạm vi này (quyết định đến ngày {f.as_of:%d/%m/%Y})."
     items = list(D.BREAKDOWNS.items()) if len(awards) else []
     if not items:
-        st.caption(none_yet)
+        st.caption(f"Chưa có khen thưởng nào năm {f.year} trong phạm vi này (quyết định đến ngày {f.as_of:%d/%m/%Y}).")
     for start in range(0, len(items), 2):
         cols = st.columns(2)
         for col, (column, title) in zip(cols, items[start:start + 2], strict=False):
