@@ -118,7 +118,11 @@ def topic_box(page: Any) -> str:
 
 
 def row(page: Any, unit: str) -> str:
-    return str(page.locator(f'.dd-unit[data-unit="{unit}"]').inner_text())
+    """One unit's entry. A rerun may still show the old list beside the new one for a moment
+    (seen once in CI): wait until the unit is drawn once."""
+    sel = f'.dd-unit[data-unit="{unit}"]'
+    page.wait_for_function("s => document.querySelectorAll(s).length === 1", arg=sel, timeout=30000)
+    return str(page.locator(sel).inner_text())
 
 
 def full_shot(page: Any, name: str) -> None:
