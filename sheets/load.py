@@ -314,32 +314,64 @@ def resolve(
     # stable, as a mergesort on (stamped, stamp, spreadsheet, row) with NaN first
     stamp = frame["stamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((frame["_row"].to_numpy(), frame["_sheet_idx"].to_numpy(), stamp))
-    frame = frame.take(order).reset_index(drop=True)
-    frame["_winner"] = ~frame.duplicated(record, keep="last").to_numpy()
+    # a new frame either way: the caller's keeps its columns
+    if (order == np.arange(len(order))).all():
+        frame = frame.copy(deep=False) if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
+            and frame.index.step == 1 else frame.reset_index(drop=True)
+    else:
+        frame = frame.take(order).reset_index(drop=True)
+    # each row's record as one integer (a NA equals a NA, as in ``duplicated``), computed once
+    # for both the winners and the repeated records
+    ids = _record_ids(frame, record)
+    winner = ~_duplicated(ids, "last")
+    frame["_winner"] = winner
     # the same record in two spreadsheets is a warning, once per record
-    repeated = frame[frame.duplicated(record, keep=False).to_numpy()]
+    repeated = np.flatnonzero(_duplicated(ids, False))
     if len(repeated):
-        per_record = repeated.groupby(record, sort=False, dropna=False)["_sheet"].nunique()
-        multi = set(per_record[per_record > 1].index)
+        rep_ids = ids[repeated]
+        sheet_codes, sheet_names = pd.factorize(frame["_sheet"].to_numpy()[repeated])
+        pairs = pd.unique(rep_ids * len(sheet_names) + sheet_codes)  # (record, spreadsheet), once each
+        multi_ids = pd.Series(pairs // len(sheet_names)).value_counts()
+        multi = set(multi_ids[multi_ids > 1].index)
         if multi:
-            for rec, group in repeated.groupby(record, sort=False, dropna=False):
-                if rec not in multi:
-                    continue
-                w = group[group["_winner"]].iloc[-1]
-                shown = " / ".join(str(w[k]) for k in keys)
-                sheets = sorted(set(group["_sheet"]))
+            sheet_col, tab_col, row_col = frame["_sheet"].to_numpy(), frame["_tab"].to_numpy(), frame["_row"].to_numpy()
+            key_cols = [frame[k].to_numpy() for k in keys]
+            rows_of: dict[int, list[int]] = {}
+            for pos, rid in zip(repeated.tolist(), rep_ids.tolist(), strict=True):
+                if rid in multi:
+                    rows_of.setdefault(rid, []).append(pos)
+            for rows in rows_of.values():  # in order of each record's first row, as groupby(sort=False)
+                w = rows[-1]  # the record's winner: its last version
+                shown = " / ".join(str(c[w]) for c in key_cols)
+                sheets = sorted({sheet_col[r] for r in rows})
                 problems.append(
                     Problem(
-                        WARNING, str(w["_sheet"]), str(w["_tab"]), int(w["_row"]), tab.column(keys[0]).name, shown,
+                        WARNING, str(sheet_col[w]), str(tab_col[w]), int(row_col[w]), tab.column(keys[0]).name, shown,
                         "Cùng một mã có mặt trong nhiều bảng tính (" + ", ".join(sheets) + "); dùng phiên bản mới nhất.",
                         "Giữ bản ghi ở bảng tính của đơn vị, xóa hoặc đổi mã bản ghi trùng.",
                     )
                 )
     if homes is not None and HOME in frame.columns and len(keys) == 1 and tab.unit_attr not in keys:
         frame = split_by_home(tab.name, keys[0], tab.column(keys[0]).name, frame, homes, names or {}, problems)
-    versions = frame
-    current = versions[versions["_winner"] & ~versions["void"]].drop(columns=["_winner"]).reset_index(drop=True)
-    return versions, current
+    live = np.flatnonzero(frame["_winner"].to_numpy() & ~frame["void"].to_numpy(dtype=bool))
+    current = frame[[c for c in frame.columns if c != "_winner"]].take(live).reset_index(drop=True)
+    return frame, current
+
+
+def _record_ids(frame: pd.DataFrame, record: list[str]) -> np.ndarray:
+    """Each row's record as an int64, equal exactly where ``frame.duplicated(record)`` sees the
+    same record (every NA the same value)."""
+    ids: np.ndarray | None = None
+    for c in record:
+        codes, uniques = pd.factorize(frame[c].array)
+        codes = np.where(codes < 0, len(uniques), codes).astype("int64")  # NA: a value of its own
+        ids = codes if ids is None else pd.factorize(ids * (len(uniques) + 1) + codes)[0].astype("int64")
+    assert ids is not None
+    return ids
+
+
+def _duplicated(ids: np.ndarray, keep: Any) -> np.ndarray:
+    return pd.Series(ids, copy=False).duplicated(keep=keep).to_numpy()
 
 
 def _check_tree(units: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
