@@ -846,19 +846,24 @@ def _check_attendance(
 ) -> pd.DataFrame:
     if not len(dd):
         return dd.assign(counts_from=pd.Series([], dtype="datetime64[ns]"))
-    voided_course = dd["course"].map(courses["void"]).eq(True)
+    # each row's course and officer record found once (a Series.map per column looks every code up again)
+    course_at = courses.index.get_indexer(pd.Index(dd["course"]))
+    officer_at = officers.index.get_indexer(pd.Index(dd["officer"]))
+    voided_course = _looked_up(courses["void"], course_at).eq(True)
     problems.extend(_row_problems(dd, voided_course, severity=WARNING, column="Mã khóa", attr="course",
                                   message="Khóa tập huấn đã bị hủy; điểm danh này không được tính.",
                                   fix="Kiểm tra lại khóa; nếu khóa vẫn diễn ra, bỏ đánh dấu Hủy của khóa."))
-    voided_officer = dd["officer"].map(officers["void"]).eq(True) & ~voided_course
+    voided_officer = _looked_up(officers["void"], officer_at).eq(True) & ~voided_course
     problems.extend(_row_problems(dd, voided_officer, severity=WARNING, column="Mã cán bộ", attr="officer",
                                   message="Cán bộ đã bị hủy; điểm danh này không được tính.",
                                   fix="Kiểm tra lại hồ sơ cán bộ trong CanBo."))
-    dd = dd[~(voided_course | voided_officer).to_numpy()].reset_index(drop=True)
-    start = dd["course"].map(courses["start"])
-    end = dd["course"].map(courses["end"])
-    assigned = dd["officer"].map(officers["assigned"])
-    left = dd["officer"].map(officers["left"])
+    kept = ~(voided_course | voided_officer).to_numpy()
+    dd = dd[kept].reset_index(drop=True)
+    course_at, officer_at = course_at[kept], officer_at[kept]
+    start = _looked_up(courses["start"], course_at)
+    end = _looked_up(courses["end"], course_at)
+    assigned = _looked_up(officers["assigned"], officer_at)
+    left = _looked_up(officers["left"], officer_at)
     present = dd["present"].to_numpy(dtype=bool)
     late = present & (assigned > end).to_numpy(dtype=bool)
     gone = present & (left < start).to_numpy(dtype=bool)
@@ -875,6 +880,11 @@ def _check_attendance(
                                   message="Đánh dấu có mặt trước khi khóa kết thúc; chỉ được tính từ ngày kết thúc khóa.",
                                   fix="Đánh dấu có mặt sau khi khóa kết thúc."))
     return dd.assign(course_end=end.to_numpy(), counts_from=end.to_numpy())
+
+
+def _looked_up(column: pd.Series, at: np.ndarray) -> pd.Series:
+    """``codes.map(column)`` from the codes' positions in ``column``'s index (-1: not there, NA)."""
+    return pd.Series(column.array.take(at, allow_fill=True))
 
 
 def _check_awards(kt: pd.DataFrame, problems: list[Problem]) -> None:

@@ -464,6 +464,12 @@ def _dossier_refs(
     return kt[~unknown.to_numpy()].reset_index(drop=True)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[Any, Any]]:
+    """``frame.to_dict("records")``, column by column (``tolist`` boxes values as it does)."""
+    names = list(frame.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*(frame[c].tolist() for c in names), strict=True)]
+
+
 def _replay_dossiers(
     hv: pd.DataFrame, tree: UnitTree, allowed: dict[str, frozenset[str]], registry: str, problems: list[Problem],
 ) -> tuple[pd.DataFrame, dict[str, Timeline]]:
@@ -473,7 +479,7 @@ def _replay_dossiers(
     state: dict[str, tuple[str, bool]] = {}  # code -> (status, voided)
     keep = np.zeros(len(hv), dtype=bool)
     empty: frozenset[str] = frozenset()
-    for i, r in enumerate(hv.to_dict("records")):
+    for i, r in enumerate(_records(hv)):
         code, unit, status, sheet = r["dossier"], r["unit"], r["status"], r["_sheet"]
         tl = timelines.get(code)
         prev_status, prev_void = state.get(code, (None, False))
@@ -518,7 +524,7 @@ def _replay_lines(
         return lv
     keep = np.zeros(len(lv), dtype=bool)
     empty: frozenset[str] = frozenset()
-    for i, r in enumerate(lv.to_dict("records")):
+    for i, r in enumerate(_records(lv)):
         tl = timelines[r["dossier"]]
         statuses = tl.at(r["stamp"])
         has_result = not (_blank(r["result"]) and _blank(r["vote"]))
