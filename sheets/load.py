@@ -314,17 +314,13 @@ def resolve(
     # stable, as a mergesort on (stamped, stamp, spreadsheet, row) with NaN first
     stamp = frame["stamp"].to_numpy(dtype="datetime64[ns]").view("int64")
     order = np.lexsort((frame["_row"].to_numpy(), frame["_sheet_idx"].to_numpy(), stamp))
-    # a new frame either way: the caller's keeps its columns
-    if (order == np.arange(len(order))).all():
-        frame = frame.copy(deep=False) if isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 \
-            and frame.index.step == 1 else frame.reset_index(drop=True)
-    else:
-        frame = frame.take(order).reset_index(drop=True)
+    if not (order == np.arange(len(order))).all():  # rows often come in order already
+        frame = frame.take(order)
+    frame = frame.reset_index(drop=True)  # a new frame: the caller's keeps its columns
     # each row's record as one integer (a NA equals a NA, as in ``duplicated``), computed once
     # for both the winners and the repeated records
     ids = _record_ids(frame, record)
-    winner = ~_duplicated(ids, "last")
-    frame["_winner"] = winner
+    frame["_winner"] = ~_duplicated(ids, "last")
     # the same record in two spreadsheets is a warning, once per record
     repeated = np.flatnonzero(_duplicated(ids, False))
     if len(repeated):
