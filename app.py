@@ -54,12 +54,13 @@ def main() -> None:
     # every deep link leads to it, and there is no menu
     gated = all(p in GATES for p in auth.page_groups(session))
     stand_in = (lambda t: chrome.go_to_page(pages[0])) if gated else (lambda t: chrome.not_allowed_page(t, reason))
-    others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p))
+    # hidden by Streamlit itself, so the menu never lists them, not even before the CSS arrives
+    others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p), visibility="hidden")
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
     # expanded: every page of the role in the menu (Streamlit folds a long one behind "View more")
     page = st.navigation(pages + others, position="hidden" if gated else "sidebar", expanded=True)
     board = page.url_path == BOARD.url_path
-    chrome.install(hidden_paths=[slug(p) for p in others], sidebar=not (board and gated))
+    chrome.install(sidebar=not (board and gated))
     if not board:  # the public board shows nobody's name, role or switcher
         auth.sidebar(session)
     page.run()

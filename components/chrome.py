@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -171,15 +171,11 @@ _JS = """
 """
 
 
-def install(hidden_paths: Iterable[str] = (), *, sidebar: bool = True) -> None:
-    """The shared CSS and script, and hide the menu entries of pages the role may not open.
+def install(*, sidebar: bool = True) -> None:
+    """The shared CSS and script.
     ``sidebar=False`` keeps the script out of the sidebar (a page without one: Vinh danh, whose
     embedded view on the federation's website has no sidebar at all)."""
-    hide = "".join(
-        f'[data-testid="stSidebarNav"] li:has(a[href$="/{p}"]) {{ display: none !important; }}\n'
-        for p in hidden_paths
-    )
-    st.html(_CSS + (f"<style>{hide}</style>" if hide else ""))
+    st.html(_CSS)
     with st.sidebar if sidebar else st.container():
         st.html(_JS.replace("__VI__", json.dumps(VI, ensure_ascii=False))
                 .replace("__PRE__", json.dumps(VI_PREFIX, ensure_ascii=False))

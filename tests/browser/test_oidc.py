@@ -83,6 +83,11 @@ def test_every_role_signs_in_and_sees_its_pages(app_url: str, oidc_provider: Pro
         assert user.name in sidebar and role in sidebar  # who is signed in, from NguoiDung
         assert "Đóng vai" not in sidebar  # real data under [auth]: no act-as
         assert "Chưa được cấp quyền" not in body(page)
+        if auth.SETTINGS not in groups:  # a deep link to a page of another role says why, in the menu's place
+            page.goto(f"{app_url}/cai-dat")
+            wait_for_app(page)
+            assert f"Vai trò «{role}» không dùng trang này" in body(page)
+            assert nav_links(page) == links  # the menu still lists only this role's pages
         page.context.close()
 
 
