@@ -22,11 +22,13 @@ from typing import Any
 
 import pytest
 
+from components import auth
 from sheets.copy import copy_store
 from sheets.load import load
 from sheets.sources import open_source
 from sheets.stores.sqlite import SqliteStore
 from tests.browser.conftest import click_twice, start_server, stop_server, wait_for_app
+from tests.oidc.harness import demo_users
 
 pytestmark = pytest.mark.browser
 
@@ -204,6 +206,10 @@ def walk(page: Any) -> dict[str, dict[str, list[str]]]:
 @pytest.mark.parametrize("email", ONE_PER_ROLE)
 def test_no_english_or_raw_value_on_any_page(app: tuple[str, Path], new_page: Any, email: str) -> None:
     page = start(new_page, app[0], email, 1400)
+    # after the switch from the default user, the menu is this role's (pages of others hidden)
+    groups = auth.page_groups(auth.Session(auth.MODE_OIDC, email, demo_users()[email]))
+    shown = menu(page)
+    assert ("Nhập liệu" in shown) == (auth.ENTRY in groups) and ("Cài đặt" in shown) == (auth.SETTINGS in groups), shown
     found = walk(page)
     assert not found, f"{USERS[email][1]}: {found}"
 
