@@ -54,7 +54,7 @@ def main() -> None:
     # every deep link leads to it, and there is no menu
     gated = all(p in GATES for p in auth.page_groups(session))
     stand_in = (lambda t: chrome.go_to_page(pages[0])) if gated else (lambda t: chrome.not_allowed_page(t, reason))
-    # hidden by Streamlit itself, so the menu never lists them, not even before the CSS arrives
+    # hidden by Streamlit itself: the menu never lists them (CSS sent later let them show for a moment)
     others = [st.Page(stand_in(p.title), title=p.title, icon=p.icon, url_path=slug(p), visibility="hidden")
               for g, group in GROUPS.items() if g not in GATES for p in group if p.title not in mine]
     # expanded: every page of the role in the menu (Streamlit folds a long one behind "View more")
